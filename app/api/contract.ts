@@ -1,0 +1,139 @@
+import { z } from 'zod';
+import { TraceEvent } from '../trace/events';
+
+/**
+ * The one API between the renderer (untrusted) and the backend. Electron's preload and the
+ * web-mode WebSocket are two transports of exactly this contract; the backend validates every
+ * request with these schemas before acting on it.
+ *
+ * Files are named by opaque handles that the backend issued after the user chose a file, so the
+ * renderer can never name an arbitrary path.
+ */
+const FileHandle = z.string().min(1).max(200);
+const PolicyText = z.string().max(1_000_000);
+export const RunMode = z.enum(['learn', 'check']);
+export type RunMode = z.infer<typeof RunMode>;
+const RunId = z.string().min(1).max(64);
+
+export const OpenedFile = z.object({ handle: FileHandle, name: z.string(), text: PolicyText });
+export type OpenedFile = z.infer<typeof OpenedFile>;
+
+export const requests = {
+  /** What the host can do: Electron has native dialogs; web mode offers its workspace's files. */
+  'host.info': {
+    params: z.object({}).strict(),
+    result: z.object({
+      kind: z.enum(['electron', 'web']),
+      nativeDialogs: z.boolean(),
+      workspace: z.string().optional(),
+      version: z.string(),
+    }),
+  },
+  /** Electron: native open dialog. Web mode: not available (use files.list). */
+  'files.openDialog': {
+    params: z.object({}).strict(),
+    result: z.object({ file: OpenedFile.nullable() }),
+  },
+  /** Web mode: the policy files (*.sandbox.yaml) in the workspace folder the server was started on. */
+  'files.list': {
+    params: z.object({}).strict(),
+    result: z.object({ files: z.array(z.object({ handle: FileHandle, name: z.string() })) }),
+  },
+  'files.read': { params: z.object({ handle: FileHandle }).strict(), result: OpenedFile },
+  /** Atomic save (temp file, fsync, rename) to a file the user chose before. */
+  'files.save': {
+    params: z.object({ handle: FileHandle, text: PolicyText }).strict(),
+    result: z.object({ handle: FileHandle, name: z.string() }),
+  },
+  /**
+   * Save under a new name: Electron asks with a native dialog (suggestedName is only a hint);
+   * web mode creates `suggestedName` inside the workspace (a plain file name, *.sandbox.yaml).
+   */
+  'files.saveAs': {
+    params: z
+      .object({
+        text: PolicyText,
+        suggestedName: z
+          .string()
+          .max(200)
+          .regex(/^[\w.-]+\.sandbox\.yaml$/, 'a plain file name ending in .sandbox.yaml'),
+      })
+      .strict(),
+    result: z.object({ file: z.object({ handle: FileHandle, name: z.string() }).nullable() }),
+  },
+  /** Start a run of the policy's own target. The backend parses and compiles the text itself. */
+  'run.start': {
+    params: z.object({ mode: RunMode, policyText: PolicyText }).strict(),
+    result: z.object({ runId: RunId }),
+  },
+  /** End every process of the run. */
+  'run.stop': { params: z.object({ runId: RunId }).strict(), result: z.object({}) },
+} as const;
+
+export type RequestMethod = keyof typeof requests;
+export type RequestParams<M extends RequestMethod> = z.infer<(typeof requests)[M]['params']>;
+export type RequestResult<M extends RequestMethod> = z.infer<(typeof requests)[M]['result']>;
+
+export const RunState = z.enum(['starting', 'running', 'stopping', 'exited', 'failed']);
+export type RunState = z.infer<typeof RunState>;
+
+export const events = {
+  /** Events of a run, batched: one message carries everything since the last one. */
+  'run.events': z.object({ runId: RunId, events: z.array(TraceEvent) }),
+  'run.state': z.object({
+    runId: RunId,
+    mode: RunMode,
+    state: RunState,
+    message: z.string().optional(),
+  }),
+} as const;
+
+export type EventName = keyof typeof events;
+export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
+
+/** Wire format of the web-mode socket (the preload uses the same request/event shapes). */
+export const ClientMessage = z.object({
+  kind: z.literal('request'),
+  id: z.number().int().nonnegative(),
+  method: z.string().max(64),
+  params: z.unknown(),
+});
+export type ClientMessage = z.infer<typeof ClientMessage>;
+
+export type ServerMessage =
+  | { kind: 'response'; id: number; ok: true; result: unknown }
+  | { kind: 'response'; id: number; ok: false; error: string }
+  | { kind: 'event'; name: EventName; payload: unknown };
+
+export function isRequestMethod(method: string): method is RequestMethod {
+  return Object.hasOwn(requests, method);
+}
+
+/**
+ * Validate an untrusted request. Returns the parsed params, or an error message that names the
+ * offending field; never throws.
+ */
+export function parseRequest(
+  method: string,
+  params: unknown,
+): { ok: true; method: RequestMethod; params: unknown } | { ok: false; error: string } {
+  if (!isRequestMethod(method)) return { ok: false, error: `unknown method ${JSON.stringify(method)}` };
+  const parsed = requests[method].params.safeParse(params ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? issue.path.join('.') : 'params';
+    return { ok: false, error: `invalid ${method} request: ${where}: ${issue?.message ?? 'invalid'}` };
+  }
+  return { ok: true, method, params: parsed.data };
+}
+
+/** The backend's side of the contract: implemented once in main/, served by both transports. */
+export type BackendHandlers = {
+  [M in RequestMethod]: (params: RequestParams<M>) => Promise<RequestResult<M>>;
+};
+
+/** The renderer's side of the contract: what a transport (preload or WebSocket) provides. */
+export interface BackendClient {
+  invoke<M extends RequestMethod>(method: M, params: RequestParams<M>): Promise<RequestResult<M>>;
+  on<E extends EventName>(name: E, listener: (payload: EventPayload<E>) => void): () => void;
+}

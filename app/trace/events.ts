@@ -1,0 +1,80 @@
+import { z } from 'zod';
+
+/**
+ * Events of a run, as the CLI prints them with --json (one per line) and as the UI receives them.
+ * `t` is milliseconds since the run started; `args` are the six raw syscall arguments as hex strings.
+ */
+const base = { t: z.number().nonnegative() };
+const proc = { pid: z.number().int(), tid: z.number().int() };
+const syscallFields = {
+  ...proc,
+  name: z.string(),
+  nr: z.number().int(),
+  arch: z.string(),
+  args: z.array(z.string()).length(6),
+};
+
+export const ExecEvent = z.object({
+  type: z.literal('exec'),
+  ...base,
+  ...proc,
+  path: z.string(),
+  argv: z.array(z.string()),
+});
+/** A syscall the policy does not allow yet (learn mode), reported once per occurrence. */
+export const SyscallEvent = z.object({ type: z.literal('syscall'), ...base, ...syscallFields });
+/** A syscall the policy denies (check mode), with the action applied, e.g. `errno EACCES`. */
+export const DeniedEvent = z.object({
+  type: z.literal('denied'),
+  ...base,
+  ...syscallFields,
+  action: z.string(),
+});
+export const SignalEvent = z.object({
+  type: z.literal('signal'),
+  ...base,
+  pid: z.number().int(),
+  signal: z.string(),
+  reason: z.string().optional(),
+});
+export const ExitEvent = z.object({
+  type: z.literal('exit'),
+  ...base,
+  pid: z.number().int(),
+  code: z.number().int().nullable(),
+  signal: z.string().nullable(),
+});
+export const OutputEvent = z.object({
+  type: z.enum(['stdout', 'stderr']),
+  ...base,
+  data: z.string(),
+});
+/** Something went wrong in the studio or while applying a layer: `layer` and `errno` say what. */
+export const ErrorEvent = z.object({
+  type: z.literal('error'),
+  ...base,
+  message: z.string(),
+  layer: z.string().optional(),
+  errno: z.number().int().optional(),
+  errnoName: z.string().optional(),
+});
+
+export const TraceEvent = z.discriminatedUnion('type', [
+  ExecEvent,
+  SyscallEvent,
+  DeniedEvent,
+  SignalEvent,
+  ExitEvent,
+  OutputEvent,
+  ErrorEvent,
+]);
+
+export type ExecEvent = z.infer<typeof ExecEvent>;
+export type SyscallEvent = z.infer<typeof SyscallEvent>;
+export type DeniedEvent = z.infer<typeof DeniedEvent>;
+export type SignalEvent = z.infer<typeof SignalEvent>;
+export type ExitEvent = z.infer<typeof ExitEvent>;
+export type OutputEvent = z.infer<typeof OutputEvent>;
+export type ErrorEvent = z.infer<typeof ErrorEvent>;
+export type TraceEvent = z.infer<typeof TraceEvent>;
+export type TraceEventType = TraceEvent['type'];

@@ -1,0 +1,181 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parsePolicy } from '../../app/policy/parse';
+import { addAllowedSyscalls } from '../../app/policy/edit';
+import type { RunMode } from '../../app/api/contract';
+import type { TraceEvent } from '../../app/trace/events';
+import { builtEntry } from '../paths';
+import { startSupervisorSession } from './session';
+import type { RunOutcome, SupervisorSession } from './types';
+
+const linux = process.platform === 'linux' && process.arch === 'x64';
+const built = (() => {
+  try {
+    builtEntry('launcher.mjs');
+    builtEntry('notify-worker.mjs');
+    return true;
+  } catch {
+    return false;
+  }
+})();
+if (!linux) console.warn('skipping supervisor integration tests: they need Linux on x86_64');
+if (linux && !built) throw new Error('dist/main is not built: run `npm run build` before the integration tests');
+
+function policyFrom(text: string) {
+  const { policy, diagnostics } = parsePolicy(text);
+  if (!policy) throw new Error(`test policy does not parse: ${JSON.stringify(diagnostics)}`);
+  return policy;
+}
+
+async function run(
+  mode: RunMode,
+  text: string,
+  command?: string[],
+  onStart?: (session: SupervisorSession, events: TraceEvent[]) => void,
+): Promise<{ events: TraceEvent[]; outcome: RunOutcome }> {
+  const events: TraceEvent[] = [];
+  const session = startSupervisorSession({
+    mode,
+    policy: policyFrom(text),
+    ...(command ? { command } : {}),
+    onEvents: (batch) => events.push(...batch),
+  });
+  onStart?.(session, events);
+  const outcome = await session.done;
+  return { events, outcome };
+}
+
+/** Alive and not a zombie (an orphan's zombie waits for init to reap it; it runs no code). */
+function isRunning(pid: number): boolean {
+  try {
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+const syscallNames = (events: TraceEvent[], type: 'syscall' | 'denied') =>
+  new Set(events.flatMap((e) => (e.type === type ? [e.name] : [])));
+const output = (events: TraceEvent[], stream: 'stdout' | 'stderr') =>
+  events.flatMap((e) => (e.type === stream ? [e.data] : [])).join('');
+
+const EMPTY = `version: 1
+linux:
+  seccomp:
+    default: kill-process
+    rules: []
+`;
+
+describe.runIf(linux)('SupervisorSession on the real kernel', () => {
+  it('learn on /bin/ls / with an empty policy reports every syscall it makes, and the program runs', async () => {
+    const { events, outcome } = await run('learn', EMPTY, ['/bin/ls', '/']);
+    const names = syscallNames(events, 'syscall');
+    for (const name of ['execve', 'openat', 'mmap', 'write', 'exit_group']) expect(names).toContain(name);
+    expect(output(events, 'stdout')).toMatch(/\betc\b/);
+    expect(events.find((e) => e.type === 'exec')).toMatchObject({ path: '/bin/ls', argv: ['/bin/ls', '/'] });
+    expect(outcome.exit).toMatchObject({ code: 0, signal: null });
+    const syscall = events.find((e) => e.type === 'syscall');
+    expect(syscall).toMatchObject({ pid: expect.any(Number), tid: expect.any(Number), arch: 'x86_64' });
+    if (syscall?.type === 'syscall') expect(syscall.args).toHaveLength(6);
+  });
+
+  it('after allowing what learn observed, check runs cleanly', async () => {
+    const learned = await run('learn', EMPTY, ['/bin/ls', '/']);
+    const updated = addAllowedSyscalls(EMPTY, [...syscallNames(learned.events, 'syscall')]);
+    const { events, outcome } = await run('check', updated, ['/bin/ls', '/']);
+    expect(events.filter((e) => e.type === 'denied')).toEqual([]);
+    expect(outcome).toMatchObject({ denials: 0, exit: { code: 0 } });
+    expect(output(events, 'stdout')).toMatch(/\betc\b/);
+  });
+
+  it('check: errno EACCES on openat makes cat fail with "Permission denied" and reports the denial', async () => {
+    const policy = `version: 1
+linux:
+  seccomp:
+    default: allow
+    rules:
+      - errno: EACCES
+        syscalls: [openat]
+`;
+    const { events, outcome } = await run('check', policy, ['/bin/cat', '/etc/hostname']);
+    expect(output(events, 'stderr')).toContain('Permission denied');
+    const denied = events.filter((e) => e.type === 'denied');
+    expect(denied.length).toBeGreaterThan(0);
+    expect(denied[0]).toMatchObject({ name: 'openat', action: 'errno EACCES' });
+    expect(outcome.exit?.code).not.toBe(0);
+  });
+
+  it('check: kill-process on write ends the target with SIGSYS and says so', async () => {
+    const policy = `version: 1
+linux:
+  seccomp:
+    default: allow
+    rules:
+      - action: kill-process
+        syscalls: [write]
+`;
+    const { events, outcome } = await run('check', policy, ['/bin/echo', 'hello']);
+    expect(events.some((e) => e.type === 'denied' && e.name === 'write' && e.action === 'kill-process')).toBe(true);
+    expect(events.some((e) => e.type === 'signal' && e.signal === 'SIGSYS')).toBe(true);
+    expect(outcome.exit).toMatchObject({ code: null, signal: 'SIGSYS' });
+    expect(output(events, 'stdout')).toBe('');
+  });
+
+  it('a shell that forks shows syscalls from more than one process', async () => {
+    const { events, outcome } = await run('learn', EMPTY, ['/bin/sh', '-c', '/bin/ls / | /usr/bin/wc -l']);
+    const pids = new Set(events.flatMap((e) => (e.type === 'syscall' ? [e.pid] : [])));
+    expect(pids.size).toBeGreaterThanOrEqual(2);
+    expect(events.filter((e) => e.type === 'exec').map((e) => (e.type === 'exec' ? e.path : ''))).toEqual(
+      expect.arrayContaining(['/bin/sh', '/bin/ls', '/usr/bin/wc']),
+    );
+    expect(Number(output(events, 'stdout').trim())).toBeGreaterThan(5);
+    expect(outcome.exit?.code).toBe(0);
+  });
+
+  it('stop ends every process of the run, including a daemon in its own session', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ss-stop-'));
+    const pidFile = join(dir, 'pids');
+    const script = `setsid sh -c 'echo $$ >> ${pidFile}; exec sleep 300' & sleep 300 & echo $! >> ${pidFile}; echo started; wait`;
+    const policy = `version: 1
+linux:
+  seccomp:
+    default: allow
+`;
+    const started = Date.now();
+    const { outcome } = await run('learn', policy, ['/bin/sh', '-c', script], (session, events) => {
+      const poll = setInterval(() => {
+        const ready = existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim().split('\n').length >= 2;
+        if (ready && output(events, 'stdout').includes('started')) {
+          clearInterval(poll);
+          void session.stop();
+        }
+      }, 20);
+    });
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(outcome.exit?.signal).toBe('SIGKILL');
+    const pids = readFileSync(pidFile, 'utf8').trim().split('\n').map(Number);
+    expect(pids).toHaveLength(2);
+    for (const pid of pids) expect(isRunning(pid), `process ${pid} outlived the run`).toBe(false);
+  });
+
+  it('fails closed when a layer cannot be applied: the target never starts', async () => {
+    const policy = `version: 1
+target:
+  command: [/bin/ls]
+  cwd: /nonexistent/directory
+`;
+    const { events, outcome } = await run('check', policy);
+    expect(events.some((e) => e.type === 'exec')).toBe(false);
+    const error = events.find((e) => e.type === 'error');
+    expect(error).toMatchObject({ layer: 'cwd', errnoName: 'ENOENT' });
+    expect(outcome.failure).toContain('chdir');
+  });
+
+  it('reports a missing program before installing anything', async () => {
+    const { events, outcome } = await run('learn', EMPTY, ['/no/such/program']);
+    expect(events.find((e) => e.type === 'error')).toMatchObject({ layer: 'exec', errnoName: 'ENOENT' });
+    expect(outcome.exit?.code).toBe(127);
+  });
+});

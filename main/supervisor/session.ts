@@ -1,0 +1,315 @@
+/**
+ * SupervisorSession: one run of a target under a policy. It spawns the launcher, takes the
+ * seccomp listener fd out of it (pidfd_getfd), answers notifications in a worker thread, relays
+ * stdout/stderr, and makes sure no process of the run outlives it (a cgroup per run, plus the
+ * launcher's process group as a fallback).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { constants as osConstants } from 'node:os';
+import { StringDecoder } from 'node:string_decoder';
+import { Worker } from 'node:worker_threads';
+import type { Duplex } from 'node:stream';
+import { compilePolicy } from '../../app/bpf/compile';
+import { encodeProgram } from '../../app/bpf/encode';
+import type { BpfProgram } from '../../app/bpf/program';
+import { compileSupervisedFilter } from '../../app/bpf/supervise';
+import { verifyProgram } from '../../app/bpf/verify';
+import { errnoName } from '../../app/linux/errno';
+import { signalName } from '../../app/linux/signals';
+import type { ErrorEvent, ExitEvent, TraceEvent } from '../../app/trace/events';
+import { createRunCgroup, type RunCgroup } from '../../native-bridge/linux/cgroup';
+import { libc } from '../../native-bridge/linux/libc';
+import { findFds, SECCOMP_LISTENER_LINK } from '../../native-bridge/linux/proc';
+import { CONTROL_FD, type LaunchSpec, type LauncherMessage } from '../../native-bridge/launch-spec';
+import { builtEntry } from '../paths';
+import type { RunOutcome, SupervisorSession, SupervisorSessionOptions } from './types';
+import type { NotifyWorkerData, WorkerMessage } from './worker-protocol';
+
+const FLUSH_MS = 16;
+const LISTENER_WAIT_MS = 10_000;
+
+/** The environment a target gets unless its policy says otherwise. */
+function baseEnvironment(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const key of ['PATH', 'HOME', 'LANG', 'TERM', 'USER']) {
+    const value = process.env[key];
+    if (value !== undefined) env[key] = value;
+  }
+  env.PATH ??= '/usr/local/bin:/usr/bin:/bin';
+  return env;
+}
+
+function compileVerified(program: BpfProgram, what: string): BpfProgram {
+  const verdict = verifyProgram(program);
+  if (!verdict.ok) {
+    const first = verdict.errors[0];
+    throw new Error(`the ${what} filter failed verification at instruction ${first?.index}: ${first?.message}`);
+  }
+  return program;
+}
+
+class Session implements SupervisorSession {
+  readonly done: Promise<RunOutcome>;
+  private resolveDone!: (outcome: RunOutcome) => void;
+  private readonly startEpochMs = performance.timeOrigin + performance.now();
+  private pending: TraceEvent[] = [];
+  private flushTimer: NodeJS.Timeout | undefined;
+  private child: ChildProcess | undefined;
+  private cgroup: RunCgroup | undefined;
+  private worker: Worker | undefined;
+  private listenerFd = -1;
+  private readonly stopFlag = new SharedArrayBuffer(4);
+  private exit: ExitEvent | undefined;
+  private denials = 0;
+  private failure: string | undefined;
+  private finished = false;
+  private readonly waits: Promise<unknown>[] = [];
+
+  constructor(private readonly options: SupervisorSessionOptions) {
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+    try {
+      this.start();
+    } catch (error) {
+      this.fail(error instanceof Error ? error.message : String(error), 'launcher');
+      void this.finish();
+    }
+  }
+
+  private now(): number {
+    return Math.round((performance.timeOrigin + performance.now() - this.startEpochMs) * 1000) / 1000;
+  }
+
+  private emit(events: readonly TraceEvent[]): void {
+    for (const event of events) {
+      if (event.type === 'denied') this.denials += 1;
+      this.pending.push(event);
+    }
+    this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
+  }
+
+  private flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    this.options.onEvents(batch);
+  }
+
+  private fail(message: string, layer?: string, errno?: number): void {
+    this.failure ??= message;
+    const event: ErrorEvent = {
+      type: 'error',
+      t: this.now(),
+      message,
+      ...(layer ? { layer } : {}),
+      ...(errno !== undefined ? { errno, errnoName: errnoName(errno) } : {}),
+    };
+    this.emit([event]);
+  }
+
+  private start(): void {
+    const { policy, mode } = this.options;
+    const command = this.options.command ?? policy.target?.command;
+    if (!command || command.length === 0 || !command[0]) {
+      throw new Error('no command to run: set target.command in the policy or pass -- CMD ARGS');
+    }
+    const deployed = compileVerified(compilePolicy(policy).program, 'deployed');
+    const supervised = compileVerified(compileSupervisedFilter(policy).program, 'supervised');
+    const env = { ...baseEnvironment(), ...(policy.target?.env ?? {}) };
+    const spec: LaunchSpec = {
+      path: command[0],
+      argv: [...command],
+      env,
+      ...(policy.target?.cwd !== undefined ? { cwd: policy.target.cwd } : {}),
+      noNewPrivs: policy.linux.noNewPrivs,
+      filter: Buffer.from(encodeProgram(supervised)).toString('base64'),
+      listener: true,
+    };
+
+    const cgroup = createRunCgroup(`sandbox-studio-${process.pid}-${randomBytes(4).toString('hex')}`);
+    if ('error' in cgroup) {
+      // Without a cgroup, the process group still catches everything that does not setsid().
+      this.emit([{ type: 'error', t: this.now(), layer: 'cleanup', message: `warning: no run cgroup (${cgroup.error}); processes that leave the process group may outlive the run` }]);
+    } else {
+      this.cgroup = cgroup;
+    }
+
+    const child = spawn(process.execPath, [builtEntry('launcher.mjs')], {
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+      detached: true,
+      // Electron runs the launcher as plain Node; nothing else of the studio's environment leaks.
+      env: { ELECTRON_RUN_AS_NODE: '1' },
+    });
+    this.child = child;
+    if (child.pid === undefined) throw new Error(`cannot start the launcher (${process.execPath})`);
+    this.cgroup?.add(child.pid);
+    this.relayOutput(child);
+    this.waits.push(new Promise((resolve) => child.once('close', resolve)));
+    child.once('exit', (code, signal) => this.onLauncherExit(code, signal));
+    child.once('error', (error) => this.fail(`launcher: ${error.message}`, 'launcher'));
+
+    const control = child.stdio[CONTROL_FD] as Duplex;
+    this.readControl(control, deployed, spec, mode);
+    control.write(`${JSON.stringify(spec)}\n`);
+  }
+
+  private relayOutput(child: ChildProcess): void {
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const decoder = new StringDecoder('utf8');
+      child[stream]?.on('data', (chunk: Buffer) => {
+        const data = decoder.write(chunk);
+        if (data) this.emit([{ type: stream, t: this.now(), data }]);
+      });
+      child[stream]?.on('end', () => {
+        const rest = decoder.end();
+        if (rest) this.emit([{ type: stream, t: this.now(), data: rest }]);
+      });
+    }
+  }
+
+  private readControl(control: Duplex, deployed: BpfProgram, spec: LaunchSpec, mode: SupervisorSessionOptions['mode']): void {
+    let buffered = '';
+    control.setEncoding('utf8');
+    control.on('error', () => undefined); // EPIPE when the launcher is gone: seen as 'exit'
+    control.on('data', (chunk: string) => {
+      buffered += chunk;
+      let newline: number;
+      while ((newline = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, newline);
+        buffered = buffered.slice(newline + 1);
+        let message: LauncherMessage;
+        try {
+          message = JSON.parse(line) as LauncherMessage;
+        } catch {
+          this.fail(`unreadable message from the launcher: ${line.slice(0, 200)}`, 'launcher');
+          continue;
+        }
+        if (message.kind === 'error') this.fail(message.message, message.layer, message.errno);
+        else if (message.kind === 'installing-filter') this.takeListener(deployed, spec, mode);
+      }
+    });
+  }
+
+  /** Poll /proc for the listener fd the launcher is about to get, then take a copy of it. */
+  private takeListener(deployed: BpfProgram, spec: LaunchSpec, mode: SupervisorSessionOptions['mode']): void {
+    const pid = this.child?.pid;
+    if (pid === undefined) return;
+    const deadline = Date.now() + LISTENER_WAIT_MS;
+    const attempt = (): void => {
+      if (this.finished || this.exit) return;
+      const [fd] = findFds(pid, (target) => target === SECCOMP_LISTENER_LINK);
+      if (fd === undefined) {
+        if (Date.now() > deadline) {
+          this.fail('the launcher installed no seccomp listener in time', 'seccomp');
+          this.killAll();
+        } else setTimeout(attempt, 1);
+        return;
+      }
+      const c = libc();
+      const pidfd = c.pidfdOpen(pid, 0);
+      if (pidfd < 0) {
+        this.fail(`pidfd_open(${pid}) failed: ${errnoName(c.lastErrno())}`, 'supervisor', c.lastErrno());
+        this.killAll();
+        return;
+      }
+      const listener = c.pidfdGetfd(pidfd, fd, 0);
+      const getfdErrno = c.lastErrno();
+      c.close(pidfd);
+      if (listener < 0) {
+        this.fail(`pidfd_getfd failed: ${errnoName(getfdErrno)}`, 'supervisor', getfdErrno);
+        this.killAll();
+        return;
+      }
+      this.listenerFd = listener;
+      this.startWorker({ listenerFd: listener, mode, program: deployed, startEpochMs: this.startEpochMs, launcherPid: pid, targetPath: spec.path, targetArgv: spec.argv, stopFlag: this.stopFlag });
+    };
+    attempt();
+  }
+
+  private startWorker(workerData: NotifyWorkerData): void {
+    const worker = new Worker(builtEntry('notify-worker.mjs'), { workerData });
+    this.worker = worker;
+    this.waits.push(
+      new Promise<void>((resolve) => {
+        worker.on('message', (message: WorkerMessage) => {
+          if (message.kind === 'events') this.emit(message.events);
+          else if (message.kind === 'failed') {
+            this.fail(`supervisor: ${message.message}`, 'supervisor');
+            this.closeListener(); // pending syscalls of the target now fail with ENOSYS
+            this.killAll();
+          } else if (message.kind === 'warning') this.fail(message.message, 'supervisor');
+        });
+        worker.once('error', (error) => {
+          this.fail(`supervisor worker crashed: ${error.message}`, 'supervisor');
+          this.closeListener();
+          this.killAll();
+        });
+        worker.once('exit', () => resolve());
+      }),
+    );
+  }
+
+  private onLauncherExit(code: number | null, signal: NodeJS.Signals | null): void {
+    const pid = this.child?.pid ?? 0;
+    const signalNumber = signal ? osConstants.signals[signal] : undefined;
+    this.exit = { type: 'exit', t: this.now(), pid, code, signal: signalNumber !== undefined ? signalName(signalNumber) : signal };
+    this.emit([this.exit]);
+    // The run ends with its first process: whatever it left behind goes too.
+    this.killAll();
+    void this.finish();
+  }
+
+  private killAll(): void {
+    try {
+      this.cgroup?.killAll();
+    } catch {
+      // fall through to the process group
+    }
+    const pid = this.child?.pid;
+    if (pid !== undefined) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // the group is already gone
+      }
+    }
+  }
+
+  private closeListener(): void {
+    if (this.listenerFd >= 0) libc().close(this.listenerFd);
+    this.listenerFd = -1;
+  }
+
+  private async finish(): Promise<void> {
+    if (this.finished) return;
+    this.finished = true;
+    // The worker sees POLLHUP once every filtered task is gone; stop it anyway if it lingers.
+    const stopLater = setTimeout(() => Atomics.store(new Int32Array(this.stopFlag), 0, 1), 2000);
+    await Promise.all(this.waits);
+    clearTimeout(stopLater);
+    this.closeListener();
+    await this.waitForCgroupEmpty();
+    this.cgroup?.remove();
+    this.flush();
+    this.resolveDone({ exit: this.exit, denials: this.denials, ...(this.failure ? { failure: this.failure } : {}) });
+  }
+
+  private async waitForCgroupEmpty(): Promise<void> {
+    for (let i = 0; i < 200 && this.cgroup?.populated(); i++) {
+      this.cgroup.killAll();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  async stop(): Promise<RunOutcome> {
+    this.killAll();
+    Atomics.store(new Int32Array(this.stopFlag), 0, 1);
+    return this.done;
+  }
+}
+
+export function startSupervisorSession(options: SupervisorSessionOptions): SupervisorSession {
+  return new Session(options);
+}

@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+// Bundles every process entry with esbuild into dist/: the Node-side entries (CLI, launcher,
+// notification worker, Electron main and preload) and the renderer (scripts/build-renderer.mjs).
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'dist', 'main');
+
+// ESM bundles of CommonJS dependencies need a real `require`.
+const esmBanner = {
+  js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+};
+// CommonJS bundles (Electron) have no import.meta: give them one that points at the bundle file.
+const cjsBanner = { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" };
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  external: ['koffi', 'electron'],
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+const nodeEntries = [
+  ['main/cli.ts', 'cli.mjs'],
+  ['native-bridge/launcher.ts', 'launcher.mjs'],
+  ['main/supervisor/notify-worker.ts', 'notify-worker.mjs'],
+].filter(([src]) => existsSync(join(root, src)));
+
+const electronEntries = [
+  ['main/electron/main.ts', 'electron-main.cjs'],
+  ['main/electron/preload.ts', 'preload.cjs'],
+].filter(([src]) => existsSync(join(root, src)));
+
+const started = Date.now();
+await Promise.all([
+  ...nodeEntries.map(([src, file]) =>
+    build({ ...common, entryPoints: [src], outfile: join(out, file), format: 'esm', banner: esmBanner }),
+  ),
+  ...electronEntries.map(([src, file]) =>
+    build({
+      ...common,
+      entryPoints: [src],
+      outfile: join(out, file),
+      format: 'cjs',
+      banner: cjsBanner,
+      define: { 'import.meta.url': '__bundleUrl' },
+    }),
+  ),
+]);
+if (existsSync(join(root, 'scripts', 'build-renderer.mjs'))) {
+  const { buildRenderer } = await import('./build-renderer.mjs');
+  await buildRenderer(root);
+}
+console.log(`built dist/ in ${Date.now() - started} ms`);
