@@ -10,7 +10,10 @@ export default tseslint.config(
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
@@ -28,8 +31,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', 'fs', 'path', 'child_process', 'os', 'electron', 'koffi'], message: 'app/ is pure: no Node, Electron or native APIs' },
-            { group: ['**/main/**', '**/native-bridge/**', '**/renderer/**'], message: 'app/ imports nothing outside app/' },
+            {
+              group: ['node:*', 'fs', 'path', 'child_process', 'os', 'electron', 'koffi'],
+              message: 'app/ is pure: no Node, Electron or native APIs',
+            },
+            {
+              group: ['**/main/**', '**/native-bridge/**', '**/renderer/**'],
+              message: 'app/ imports nothing outside app/',
+            },
           ],
         },
       ],
@@ -43,7 +52,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['node:*', 'electron', 'koffi'], message: 'the renderer is a web page' },
-            { group: ['**/main/**', '**/native-bridge/**'], message: 'the renderer talks to the backend only through the API contract' },
+            {
+              group: ['**/main/**', '**/native-bridge/**'],
+              message: 'the renderer talks to the backend only through the API contract',
+            },
           ],
         },
       ],
@@ -52,7 +64,17 @@ export default tseslint.config(
   {
     files: ['native-bridge/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/main/**', '**/renderer/**'], message: 'native-bridge/ may import only app/' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/main/**', '**/renderer/**'],
+              message: 'native-bridge/ may import only app/',
+            },
+          ],
+        },
+      ],
     },
   },
 );

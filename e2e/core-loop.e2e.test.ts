@@ -34,12 +34,16 @@ describe.runIf(enabled)('the core loop in web mode (Chromium)', () => {
 
     await page.getByRole('button', { name: 'Open', exact: true }).click();
     await page.getByText('ls.sandbox.yaml').first().click();
-    await expect.poll(() => page.locator('.monaco-editor').textContent(), { timeout: 15_000 }).toContain('/bin/ls');
+    await expect
+      .poll(() => page.locator('.monaco-editor').textContent(), { timeout: 15_000 })
+      .toContain('/bin/ls');
 
     await page.getByRole('button', { name: 'Learn', exact: true }).click();
     const rows = page.getByTestId('event-table').getByRole('row');
     await expect.poll(() => rows.count(), { timeout: 30_000 }).toBeGreaterThan(5);
-    await expect.poll(() => page.getByTestId('event-table').textContent(), { timeout: 30_000 }).toContain('openat');
+    await expect
+      .poll(() => page.getByTestId('event-table').textContent(), { timeout: 30_000 })
+      .toContain('openat');
 
     const allow = page.getByRole('button', { name: 'Allow observed', exact: true });
     await expect.poll(() => allow.isEnabled(), { timeout: 30_000 }).toBe(true);
@@ -49,7 +53,9 @@ describe.runIf(enabled)('the core loop in web mode (Chromium)', () => {
     const check = page.getByRole('button', { name: 'Check', exact: true });
     await expect.poll(() => check.isEnabled(), { timeout: 30_000 }).toBe(true);
     await check.click();
-    await expect.poll(() => page.getByTestId('verdict').textContent(), { timeout: 30_000 }).toContain('ran cleanly');
+    await expect
+      .poll(() => page.getByTestId('verdict').textContent(), { timeout: 30_000 })
+      .toContain('ran cleanly');
 
     mkdirSync(join(root, 'docs', 'screenshots'), { recursive: true });
     await page.screenshot({ path: join(root, 'docs', 'screenshots', 'studio.png') });

@@ -11,7 +11,9 @@ function electronBinary(): { path: string } | { reason: string } {
     if (typeof path === 'string' && existsSync(path)) return { path };
     return { reason: 'the electron package is installed without its binary' };
   } catch (error) {
-    return { reason: `no Electron binary (${error instanceof Error ? error.message.split('\n')[0] : error})` };
+    return {
+      reason: `no Electron binary (${error instanceof Error ? error.message.split('\n')[0] : error})`,
+    };
   }
 }
 
@@ -20,14 +22,25 @@ if ('reason' in binary) console.warn(`skipping the Electron e2e spec: ${binary.r
 
 describe.runIf('path' in binary)('the studio in Electron', () => {
   it('opens a sandboxed window with the editor and the run controls', async () => {
-    const app = await electron.launch({ executablePath: (binary as { path: string }).path, args: [root] });
+    const app = await electron.launch({
+      executablePath: (binary as { path: string }).path,
+      args: [root],
+    });
     try {
       const page = await app.firstWindow();
-      await expect.poll(() => page.locator('.monaco-editor').count(), { timeout: 30_000 }).toBeGreaterThan(0);
-      await expect.poll(() => page.getByRole('button', { name: 'Learn', exact: true }).count()).toBe(1);
+      await expect
+        .poll(() => page.locator('.monaco-editor').count(), { timeout: 30_000 })
+        .toBeGreaterThan(0);
+      await expect
+        .poll(() => page.getByRole('button', { name: 'Learn', exact: true }).count())
+        .toBe(1);
       // The renderer must not reach Node: no require, no process.
-      expect(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
-      expect(await page.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe('undefined');
+      expect(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe(
+        'undefined',
+      );
+      expect(await page.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe(
+        'undefined',
+      );
     } finally {
       await app.close();
     }

@@ -10,7 +10,9 @@ export const CHROMIUM = '/usr/bin/chromium';
 export function chromiumAvailable(): boolean {
   if (existsSync(CHROMIUM)) return true;
   if (process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run must install chromium`);
-  console.warn(`skipping browser e2e tests: ${CHROMIUM} is not installed (apt-get install chromium)`);
+  console.warn(
+    `skipping browser e2e tests: ${CHROMIUM} is not installed (apt-get install chromium)`,
+  );
   return false;
 }
 

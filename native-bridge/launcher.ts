@@ -58,7 +58,9 @@ function check(c: Libc, layer: string, result: number, what: string): void {
 function resolveExecutable(file: string, env: Record<string, string>): string {
   const candidates = file.includes('/')
     ? [file]
-    : (env.PATH ?? '/usr/local/bin:/usr/bin:/bin').split(delimiter).map((dir) => join(dir || '.', file));
+    : (env.PATH ?? '/usr/local/bin:/usr/bin:/bin')
+        .split(delimiter)
+        .map((dir) => join(dir || '.', file));
   for (const candidate of candidates) {
     try {
       if (!statSync(candidate).isFile()) continue;
@@ -68,7 +70,11 @@ function resolveExecutable(file: string, env: Record<string, string>): string {
       // try the next PATH entry
     }
   }
-  throw new LayerError('exec', `${file}: not found or not executable`, errnoByName('ENOENT')?.value);
+  throw new LayerError(
+    'exec',
+    `${file}: not found or not executable`,
+    errnoByName('ENOENT')?.value,
+  );
 }
 
 function encodeFprog(c: Libc, filter: Buffer): { fprog: Buffer; keepAlive: Buffer } {
@@ -83,23 +89,38 @@ function launch(): never {
   const c = libc();
   const sigkill = signalNumber('SIGKILL') ?? 9;
   // If the studio dies, the launcher (and then the target) must not live on unsupervised.
-  check(c, 'supervision', c.prctl(PRCTL.PR_SET_PDEATHSIG, sigkill, 0, 0, 0), 'prctl(PR_SET_PDEATHSIG)');
+  check(
+    c,
+    'supervision',
+    c.prctl(PRCTL.PR_SET_PDEATHSIG, sigkill, 0, 0, 0),
+    'prctl(PR_SET_PDEATHSIG)',
+  );
   if (process.ppid === 1) throw new LayerError('supervision', 'the supervisor is gone');
   if (spec.cwd !== undefined) {
     try {
       process.chdir(spec.cwd);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      throw new LayerError('cwd', `chdir(${spec.cwd}) failed: ${code ?? String(error)}`, code ? errnoByName(code)?.value : undefined);
+      throw new LayerError(
+        'cwd',
+        `chdir(${spec.cwd}) failed: ${code ?? String(error)}`,
+        code ? errnoByName(code)?.value : undefined,
+      );
     }
   }
   const path = resolveExecutable(spec.path, spec.env);
   // Node opens stdio close-on-exec; the target must inherit them.
-  for (const fd of [0, 1, 2]) check(c, 'stdio', c.fcntl(fd, FCNTL.F_SETFD, 0), `fcntl(${fd}, F_SETFD)`);
+  for (const fd of [0, 1, 2])
+    check(c, 'stdio', c.fcntl(fd, FCNTL.F_SETFD, 0), `fcntl(${fd}, F_SETFD)`);
   // The control socket closes at a successful execve: EOF tells the supervisor the exec happened.
   check(c, 'stdio', c.fcntl(CONTROL_FD, FCNTL.F_SETFD, FCNTL.FD_CLOEXEC), 'fcntl(3, F_SETFD)');
   if (spec.noNewPrivs) {
-    check(c, 'no_new_privs', c.prctl(PRCTL.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 'prctl(PR_SET_NO_NEW_PRIVS)');
+    check(
+      c,
+      'no_new_privs',
+      c.prctl(PRCTL.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0),
+      'prctl(PR_SET_NO_NEW_PRIVS)',
+    );
     send({ kind: 'applied', layer: 'no_new_privs' });
   }
   const argv: (string | null)[] = [...spec.argv, null];
@@ -114,20 +135,28 @@ function launch(): never {
   } else {
     c.execve(path, argv, envp);
   }
-  throw new LayerError('exec', `execve(${path}) failed: ${errnoName(c.lastErrno())}`, c.lastErrno());
+  throw new LayerError(
+    'exec',
+    `execve(${path}) failed: ${errnoName(c.lastErrno())}`,
+    c.lastErrno(),
+  );
 }
 
 try {
   launch();
 } catch (error) {
   const layerError =
-    error instanceof LayerError ? error : new LayerError('launcher', error instanceof Error ? error.message : String(error));
+    error instanceof LayerError
+      ? error
+      : new LayerError('launcher', error instanceof Error ? error.message : String(error));
   try {
     send({
       kind: 'error',
       layer: layerError.layer,
       message: layerError.message,
-      ...(layerError.errno !== undefined ? { errno: layerError.errno, errnoName: errnoName(layerError.errno) } : {}),
+      ...(layerError.errno !== undefined
+        ? { errno: layerError.errno, errnoName: errnoName(layerError.errno) }
+        : {}),
     });
   } finally {
     process.exit(layerError.layer === 'exec' ? 127 : 126);

@@ -32,16 +32,28 @@ const nodeEntries = [
   ['main/supervisor/notify-worker.ts', 'notify-worker.mjs'],
 ].filter(([src]) => existsSync(join(root, src)));
 
-const electronEntries = [
-  ['main/electron/main.ts', 'electron-main.cjs'],
-  ['main/electron/preload.ts', 'preload.cjs'],
-].filter(([src]) => existsSync(join(root, src)));
+const electronEntries = [['main/electron/main.ts', 'electron-main.cjs']].filter(([src]) =>
+  existsSync(join(root, src)),
+);
 
 const started = Date.now();
 await Promise.all([
   ...nodeEntries.map(([src, file]) =>
-    build({ ...common, entryPoints: [src], outfile: join(out, file), format: 'esm', banner: esmBanner }),
+    build({
+      ...common,
+      entryPoints: [src],
+      outfile: join(out, file),
+      format: 'esm',
+      banner: esmBanner,
+    }),
   ),
+  // A sandboxed preload has no __filename and needs no import.meta: plain CommonJS.
+  build({
+    ...common,
+    entryPoints: ['main/electron/preload.ts'],
+    outfile: join(out, 'preload.cjs'),
+    format: 'cjs',
+  }),
   ...electronEntries.map(([src, file]) =>
     build({
       ...common,

@@ -30,7 +30,8 @@ function headerVersion() {
 /** `#define PREFIXname <number>` lines, in header order. */
 function numericDefines(text, pattern) {
   const out = [];
-  for (const m of text.matchAll(pattern)) out.push({ name: m[1], value: Number(m[2]), comment: m[3]?.trim() });
+  for (const m of text.matchAll(pattern))
+    out.push({ name: m[1], value: Number(m[2]), comment: m[3]?.trim() });
   return out;
 }
 
@@ -43,11 +44,19 @@ function syscallTable() {
 
 function errnoTable() {
   const rows = [
-    ...numericDefines(read('asm-generic/errno-base.h'), /^#define\s+(E\w+)\s+(\d+)\s*(?:\/\*(.*?)\*\/)?/gm),
-    ...numericDefines(read('asm-generic/errno.h'), /^#define\s+(E\w+)\s+(\d+)\s*(?:\/\*(.*?)\*\/)?/gm),
+    ...numericDefines(
+      read('asm-generic/errno-base.h'),
+      /^#define\s+(E\w+)\s+(\d+)\s*(?:\/\*(.*?)\*\/)?/gm,
+    ),
+    ...numericDefines(
+      read('asm-generic/errno.h'),
+      /^#define\s+(E\w+)\s+(\d+)\s*(?:\/\*(.*?)\*\/)?/gm,
+    ),
   ];
   const aliases = {};
-  for (const m of read('asm-generic/errno.h').matchAll(/^#define\s+(E\w+)\s+(E\w+)\s*(?:\/\*.*)?$/gm)) {
+  for (const m of read('asm-generic/errno.h').matchAll(
+    /^#define\s+(E\w+)\s+(E\w+)\s*(?:\/\*.*)?$/gm,
+  )) {
     aliases[m[1]] = m[2];
   }
   return {
@@ -57,8 +66,13 @@ function errnoTable() {
 }
 
 function signalTable() {
-  const rows = numericDefines(read('x86_64-linux-gnu/asm/signal.h'), /^#define\s+(SIG[A-Z0-9]+)\s+(\d+)\s*$/gm);
-  return rows.filter((r) => r.value >= 1 && r.value <= 31).map((r) => ({ name: r.name, value: r.value }));
+  const rows = numericDefines(
+    read('x86_64-linux-gnu/asm/signal.h'),
+    /^#define\s+(SIG[A-Z0-9]+)\s+(\d+)\s*$/gm,
+  );
+  return rows
+    .filter((r) => r.value >= 1 && r.value <= 31)
+    .map((r) => ({ name: r.name, value: r.value }));
 }
 
 /** Macro names matching `pattern` in a header, evaluated by compiling a tiny C program. */
@@ -97,11 +111,23 @@ function constants() {
   const valueMacro = (prefix) => new RegExp(`^#define\\s+(${prefix}\\w*)[ \\t]+[^\\s(\\\\]`, 'gm');
   const exprMacro = (prefix) => new RegExp(`^#define\\s+(${prefix}\\w*)[ \\t]+[^\\s\\\\]`, 'gm');
   return {
-    seccomp: evaluateMacros(['sys/ioctl.h', 'linux/seccomp.h'], ['linux/seccomp.h'], exprMacro('SECCOMP_')),
+    seccomp: evaluateMacros(
+      ['sys/ioctl.h', 'linux/seccomp.h'],
+      ['linux/seccomp.h'],
+      exprMacro('SECCOMP_'),
+    ),
     audit: evaluateMacros(['linux/audit.h'], ['linux/audit.h'], exprMacro('AUDIT_ARCH_')),
-    bpf: evaluateMacros(['linux/filter.h'], ['linux/bpf_common.h', 'linux/filter.h'], valueMacro('BPF_(?!STMT|JUMP)')),
+    bpf: evaluateMacros(
+      ['linux/filter.h'],
+      ['linux/bpf_common.h', 'linux/filter.h'],
+      valueMacro('BPF_(?!STMT|JUMP)'),
+    ),
     prctl: evaluateMacros(['linux/prctl.h'], ['linux/prctl.h'], valueMacro('PR_')),
-    fcntl: evaluateMacros(['linux/fcntl.h'], ['asm-generic/fcntl.h'], valueMacro('(?:F_|FD_CLOEXEC)')),
+    fcntl: evaluateMacros(
+      ['linux/fcntl.h'],
+      ['asm-generic/fcntl.h'],
+      valueMacro('(?:F_|FD_CLOEXEC)'),
+    ),
     poll: evaluateMacros(['linux/poll.h'], ['asm-generic/poll.h'], valueMacro('POLL')),
   };
 }

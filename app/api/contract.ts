@@ -117,12 +117,16 @@ export function parseRequest(
   method: string,
   params: unknown,
 ): { ok: true; method: RequestMethod; params: unknown } | { ok: false; error: string } {
-  if (!isRequestMethod(method)) return { ok: false, error: `unknown method ${JSON.stringify(method)}` };
+  if (!isRequestMethod(method))
+    return { ok: false, error: `unknown method ${JSON.stringify(method)}` };
   const parsed = requests[method].params.safeParse(params ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.length ? issue.path.join('.') : 'params';
-    return { ok: false, error: `invalid ${method} request: ${where}: ${issue?.message ?? 'invalid'}` };
+    return {
+      ok: false,
+      error: `invalid ${method} request: ${where}: ${issue?.message ?? 'invalid'}`,
+    };
   }
   return { ok: true, method, params: parsed.data };
 }

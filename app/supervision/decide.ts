@@ -7,8 +7,7 @@ import { formatAction } from '../policy/actions';
 
 /** How the supervisor answers one seccomp user notification. */
 export type NotificationReply =
-  | { readonly kind: 'continue' }
-  | { readonly kind: 'errno'; readonly errno: number };
+  { readonly kind: 'continue' } | { readonly kind: 'errno'; readonly errno: number };
 
 export interface NotificationDecision {
   readonly reply: NotificationReply;

@@ -14,7 +14,12 @@ import { displaySyscallName, syscallNumber } from '../../app/linux/syscalls';
 import { AUDIT_ARCH } from '../../app/linux/constants';
 import type { TraceEvent } from '../../app/trace/events';
 import { libc } from '../../native-bridge/linux/libc';
-import { IOCTL, NOTIF, RESP, USER_NOTIF_FD_SYNC_WAKE_UP } from '../../native-bridge/linux/seccomp-abi';
+import {
+  IOCTL,
+  NOTIF,
+  RESP,
+  USER_NOTIF_FD_SYNC_WAKE_UP,
+} from '../../native-bridge/linux/seccomp-abi';
 import { readRemoteArgv, readRemoteString } from '../../native-bridge/linux/remote-memory';
 import { threadGroupOf } from '../../native-bridge/linux/proc';
 import type { NotifyWorkerData, WorkerMessage } from './worker-protocol';
@@ -78,7 +83,8 @@ function reply(id: bigint, error: number, continueSyscall: boolean): void {
   if (c.ioctl(data.listenerFd, IOCTL.send, resp) < 0) {
     const errno = c.lastErrno();
     // ENOENT: the task died or was interrupted while we decided; nothing is waiting any more.
-    if (errno !== ENOENT) post({ kind: 'warning', message: `SECCOMP_IOCTL_NOTIF_SEND failed: errno ${errno}` });
+    if (errno !== ENOENT)
+      post({ kind: 'warning', message: `SECCOMP_IOCTL_NOTIF_SEND failed: errno ${errno}` });
   }
 }
 
@@ -95,7 +101,7 @@ function archName(arch: number): string {
 function execEvent(tid: number, pid: number, id: bigint, sd: SeccompData): void {
   if (!launcherExecSeen && tid === data.launcherPid) {
     launcherExecSeen = true;
-    emit({ type: 'exec', t: now(), pid, tid, path: data.targetPath, argv: data.targetArgv });
+    emit({ type: 'exec', t: now(), pid, tid, path: data.targetPath, argv: [...data.targetArgv] });
     return;
   }
   // execveat's path and argv are one argument further along.
@@ -110,7 +116,8 @@ function handle(buf: Buffer): void {
   notifications += 1;
   const { id, tid, seccompData: sd } = readNotification(buf);
   const pid = threadGroupOf(tid);
-  const isExec = sd.arch === AUDIT_ARCH.AUDIT_ARCH_X86_64 && (sd.nr === NR_EXECVE || sd.nr === NR_EXECVEAT);
+  const isExec =
+    sd.arch === AUDIT_ARCH.AUDIT_ARCH_X86_64 && (sd.nr === NR_EXECVE || sd.nr === NR_EXECVEAT);
   const decision = decideNotification(data.mode, program, sd);
   if (decision.event !== 'none') {
     const arch = archName(sd.arch);
@@ -128,9 +135,16 @@ function handle(buf: Buffer): void {
   }
   if (isExec && decision.reply.kind === 'continue') execEvent(tid, pid, id, sd);
   if (decision.signal && SIGSYS !== undefined) {
-    const sent = decision.signal.scope === 'process' ? c.kill(pid, SIGSYS) : c.tgkill(pid, tid, SIGSYS);
+    const sent =
+      decision.signal.scope === 'process' ? c.kill(pid, SIGSYS) : c.tgkill(pid, tid, SIGSYS);
     if (sent === 0) {
-      emit({ type: 'signal', t: now(), pid, signal: 'SIGSYS', reason: `${decision.action} (sent by the supervisor in check mode)` });
+      emit({
+        type: 'signal',
+        t: now(),
+        pid,
+        signal: 'SIGSYS',
+        reason: `${decision.action} (sent by the supervisor in check mode)`,
+      });
     }
   }
   if (decision.reply.kind === 'continue') reply(id, 0, true);
@@ -139,7 +153,10 @@ function handle(buf: Buffer): void {
 
 function loop(): void {
   if (c.ioctlValue(data.listenerFd, IOCTL.setFlags, USER_NOTIF_FD_SYNC_WAKE_UP) < 0) {
-    post({ kind: 'info', message: 'SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP is not available on this kernel' });
+    post({
+      kind: 'info',
+      message: 'SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP is not available on this kernel',
+    });
   }
   const pollfd = Buffer.alloc(8);
   pollfd.writeInt32LE(data.listenerFd, 0);
@@ -147,7 +164,9 @@ function loop(): void {
   const notif = Buffer.alloc(NOTIF.size);
   while (Atomics.load(stop, 0) === 0) {
     pollfd.writeInt16LE(0, 6);
-    const ready = c.poll(pollfd, 1, 100);
+    // Wake up in time to deliver a pending batch within BATCH_MS; otherwise idle-wait longer.
+    const timeout = batch.length > 0 ? Math.max(1, BATCH_MS - (Date.now() - lastFlush)) : 100;
+    const ready = c.poll(pollfd, 1, timeout);
     if (ready < 0) {
       if (c.lastErrno() === EINTR) continue;
       throw new Error(`poll on the seccomp listener failed: errno ${c.lastErrno()}`);

@@ -21,7 +21,8 @@ const built = (() => {
   }
 })();
 if (!linux) console.warn('skipping supervisor integration tests: they need Linux on x86_64');
-if (linux && !built) throw new Error('dist/main is not built: run `npm run build` before the integration tests');
+if (linux && !built)
+  throw new Error('dist/main is not built: run `npm run build` before the integration tests');
 
 function policyFrom(text: string) {
   const { policy, diagnostics } = parsePolicy(text);
@@ -72,12 +73,20 @@ describe.runIf(linux)('SupervisorSession on the real kernel', () => {
   it('learn on /bin/ls / with an empty policy reports every syscall it makes, and the program runs', async () => {
     const { events, outcome } = await run('learn', EMPTY, ['/bin/ls', '/']);
     const names = syscallNames(events, 'syscall');
-    for (const name of ['execve', 'openat', 'mmap', 'write', 'exit_group']) expect(names).toContain(name);
+    for (const name of ['execve', 'openat', 'mmap', 'write', 'exit_group'])
+      expect(names).toContain(name);
     expect(output(events, 'stdout')).toMatch(/\betc\b/);
-    expect(events.find((e) => e.type === 'exec')).toMatchObject({ path: '/bin/ls', argv: ['/bin/ls', '/'] });
+    expect(events.find((e) => e.type === 'exec')).toMatchObject({
+      path: '/bin/ls',
+      argv: ['/bin/ls', '/'],
+    });
     expect(outcome.exit).toMatchObject({ code: 0, signal: null });
     const syscall = events.find((e) => e.type === 'syscall');
-    expect(syscall).toMatchObject({ pid: expect.any(Number), tid: expect.any(Number), arch: 'x86_64' });
+    expect(syscall).toMatchObject({
+      pid: expect.any(Number),
+      tid: expect.any(Number),
+      arch: 'x86_64',
+    });
     if (syscall?.type === 'syscall') expect(syscall.args).toHaveLength(6);
   });
 
@@ -117,19 +126,25 @@ linux:
         syscalls: [write]
 `;
     const { events, outcome } = await run('check', policy, ['/bin/echo', 'hello']);
-    expect(events.some((e) => e.type === 'denied' && e.name === 'write' && e.action === 'kill-process')).toBe(true);
+    expect(
+      events.some((e) => e.type === 'denied' && e.name === 'write' && e.action === 'kill-process'),
+    ).toBe(true);
     expect(events.some((e) => e.type === 'signal' && e.signal === 'SIGSYS')).toBe(true);
     expect(outcome.exit).toMatchObject({ code: null, signal: 'SIGSYS' });
     expect(output(events, 'stdout')).toBe('');
   });
 
   it('a shell that forks shows syscalls from more than one process', async () => {
-    const { events, outcome } = await run('learn', EMPTY, ['/bin/sh', '-c', '/bin/ls / | /usr/bin/wc -l']);
+    const { events, outcome } = await run('learn', EMPTY, [
+      '/bin/sh',
+      '-c',
+      '/bin/ls / | /usr/bin/wc -l',
+    ]);
     const pids = new Set(events.flatMap((e) => (e.type === 'syscall' ? [e.pid] : [])));
     expect(pids.size).toBeGreaterThanOrEqual(2);
-    expect(events.filter((e) => e.type === 'exec').map((e) => (e.type === 'exec' ? e.path : ''))).toEqual(
-      expect.arrayContaining(['/bin/sh', '/bin/ls', '/usr/bin/wc']),
-    );
+    expect(
+      events.filter((e) => e.type === 'exec').map((e) => (e.type === 'exec' ? e.path : '')),
+    ).toEqual(expect.arrayContaining(['/bin/sh', '/bin/ls', '/usr/bin/wc']));
     expect(Number(output(events, 'stdout').trim())).toBeGreaterThan(5);
     expect(outcome.exit?.code).toBe(0);
   });
@@ -146,7 +161,8 @@ linux:
     const started = Date.now();
     const { outcome } = await run('learn', policy, ['/bin/sh', '-c', script], (session, events) => {
       const poll = setInterval(() => {
-        const ready = existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim().split('\n').length >= 2;
+        const ready =
+          existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim().split('\n').length >= 2;
         if (ready && output(events, 'stdout').includes('started')) {
           clearInterval(poll);
           void session.stop();
@@ -175,7 +191,10 @@ target:
 
   it('reports a missing program before installing anything', async () => {
     const { events, outcome } = await run('learn', EMPTY, ['/no/such/program']);
-    expect(events.find((e) => e.type === 'error')).toMatchObject({ layer: 'exec', errnoName: 'ENOENT' });
+    expect(events.find((e) => e.type === 'error')).toMatchObject({
+      layer: 'exec',
+      errnoName: 'ENOENT',
+    });
     expect(outcome.exit?.code).toBe(127);
   });
 });

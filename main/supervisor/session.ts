@@ -27,6 +27,7 @@ import type { RunOutcome, SupervisorSession, SupervisorSessionOptions } from './
 import type { NotifyWorkerData, WorkerMessage } from './worker-protocol';
 
 const FLUSH_MS = 16;
+const REORDER_MS = 60;
 const LISTENER_WAIT_MS = 10_000;
 
 /** The environment a target gets unless its policy says otherwise. */
@@ -44,7 +45,9 @@ function compileVerified(program: BpfProgram, what: string): BpfProgram {
   const verdict = verifyProgram(program);
   if (!verdict.ok) {
     const first = verdict.errors[0];
-    throw new Error(`the ${what} filter failed verification at instruction ${first?.index}: ${first?.message}`);
+    throw new Error(
+      `the ${what} filter failed verification at instruction ${first?.index}: ${first?.message}`,
+    );
   }
   return program;
 }
@@ -77,7 +80,9 @@ class Session implements SupervisorSession {
   }
 
   private now(): number {
-    return Math.round((performance.timeOrigin + performance.now() - this.startEpochMs) * 1000) / 1000;
+    return (
+      Math.round((performance.timeOrigin + performance.now() - this.startEpochMs) * 1000) / 1000
+    );
   }
 
   private emit(events: readonly TraceEvent[]): void {
@@ -85,16 +90,25 @@ class Session implements SupervisorSession {
       if (event.type === 'denied') this.denials += 1;
       this.pending.push(event);
     }
-    this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
+    this.flushTimer ??= setTimeout(() => this.flush(false), FLUSH_MS);
   }
 
-  private flush(): void {
+  /**
+   * Deliver events in time order. The worker's events arrive up to a batch interval late, while
+   * stdout and exit are seen at once on this thread; holding everything for REORDER_MS and sorting
+   * by `t` puts an `exec` before the output it caused. `all` flushes everything (end of run).
+   */
+  private flush(all: boolean): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     if (this.pending.length === 0) return;
-    const batch = this.pending;
-    this.pending = [];
-    this.options.onEvents(batch);
+    const sorted = this.pending.sort((a, b) => a.t - b.t);
+    const horizon = all ? Number.POSITIVE_INFINITY : this.now() - REORDER_MS;
+    let cut = sorted.length;
+    while (cut > 0 && (sorted[cut - 1]?.t ?? 0) > horizon) cut -= 1;
+    this.pending = sorted.slice(cut);
+    if (this.pending.length > 0) this.flushTimer = setTimeout(() => this.flush(false), FLUSH_MS);
+    if (cut > 0) this.options.onEvents(sorted.slice(0, cut));
   }
 
   private fail(message: string, layer?: string, errno?: number): void {
@@ -128,10 +142,19 @@ class Session implements SupervisorSession {
       listener: true,
     };
 
-    const cgroup = createRunCgroup(`sandbox-studio-${process.pid}-${randomBytes(4).toString('hex')}`);
+    const cgroup = createRunCgroup(
+      `sandbox-studio-${process.pid}-${randomBytes(4).toString('hex')}`,
+    );
     if ('error' in cgroup) {
       // Without a cgroup, the process group still catches everything that does not setsid().
-      this.emit([{ type: 'error', t: this.now(), layer: 'cleanup', message: `warning: no run cgroup (${cgroup.error}); processes that leave the process group may outlive the run` }]);
+      this.emit([
+        {
+          type: 'error',
+          t: this.now(),
+          layer: 'cleanup',
+          message: `warning: no run cgroup (${cgroup.error}); processes that leave the process group may outlive the run`,
+        },
+      ]);
     } else {
       this.cgroup = cgroup;
     }
@@ -169,7 +192,12 @@ class Session implements SupervisorSession {
     }
   }
 
-  private readControl(control: Duplex, deployed: BpfProgram, spec: LaunchSpec, mode: SupervisorSessionOptions['mode']): void {
+  private readControl(
+    control: Duplex,
+    deployed: BpfProgram,
+    spec: LaunchSpec,
+    mode: SupervisorSessionOptions['mode'],
+  ): void {
     let buffered = '';
     control.setEncoding('utf8');
     control.on('error', () => undefined); // EPIPE when the launcher is gone: seen as 'exit'
@@ -193,7 +221,11 @@ class Session implements SupervisorSession {
   }
 
   /** Poll /proc for the listener fd the launcher is about to get, then take a copy of it. */
-  private takeListener(deployed: BpfProgram, spec: LaunchSpec, mode: SupervisorSessionOptions['mode']): void {
+  private takeListener(
+    deployed: BpfProgram,
+    spec: LaunchSpec,
+    mode: SupervisorSessionOptions['mode'],
+  ): void {
     const pid = this.child?.pid;
     if (pid === undefined) return;
     const deadline = Date.now() + LISTENER_WAIT_MS;
@@ -210,7 +242,11 @@ class Session implements SupervisorSession {
       const c = libc();
       const pidfd = c.pidfdOpen(pid, 0);
       if (pidfd < 0) {
-        this.fail(`pidfd_open(${pid}) failed: ${errnoName(c.lastErrno())}`, 'supervisor', c.lastErrno());
+        this.fail(
+          `pidfd_open(${pid}) failed: ${errnoName(c.lastErrno())}`,
+          'supervisor',
+          c.lastErrno(),
+        );
         this.killAll();
         return;
       }
@@ -223,7 +259,16 @@ class Session implements SupervisorSession {
         return;
       }
       this.listenerFd = listener;
-      this.startWorker({ listenerFd: listener, mode, program: deployed, startEpochMs: this.startEpochMs, launcherPid: pid, targetPath: spec.path, targetArgv: spec.argv, stopFlag: this.stopFlag });
+      this.startWorker({
+        listenerFd: listener,
+        mode,
+        program: deployed,
+        startEpochMs: this.startEpochMs,
+        launcherPid: pid,
+        targetPath: spec.path,
+        targetArgv: spec.argv,
+        stopFlag: this.stopFlag,
+      });
     };
     attempt();
   }
@@ -254,8 +299,14 @@ class Session implements SupervisorSession {
   private onLauncherExit(code: number | null, signal: NodeJS.Signals | null): void {
     const pid = this.child?.pid ?? 0;
     const signalNumber = signal ? osConstants.signals[signal] : undefined;
-    this.exit = { type: 'exit', t: this.now(), pid, code, signal: signalNumber !== undefined ? signalName(signalNumber) : signal };
-    this.emit([this.exit]);
+    // Sent at the very end, after every event the worker still delivers about this process.
+    this.exit = {
+      type: 'exit',
+      t: this.now(),
+      pid,
+      code,
+      signal: signalNumber !== undefined ? signalName(signalNumber) : signal,
+    };
     // The run ends with its first process: whatever it left behind goes too.
     this.killAll();
     void this.finish();
@@ -292,8 +343,13 @@ class Session implements SupervisorSession {
     this.closeListener();
     await this.waitForCgroupEmpty();
     this.cgroup?.remove();
-    this.flush();
-    this.resolveDone({ exit: this.exit, denials: this.denials, ...(this.failure ? { failure: this.failure } : {}) });
+    if (this.exit) this.emit([this.exit]);
+    this.flush(true);
+    this.resolveDone({
+      exit: this.exit,
+      denials: this.denials,
+      ...(this.failure ? { failure: this.failure } : {}),
+    });
   }
 
   private async waitForCgroupEmpty(): Promise<void> {

@@ -40,7 +40,9 @@ export function createRunCgroup(name: string): RunCgroup | { error: string } {
   try {
     mkdirSync(path);
   } catch (error) {
-    return { error: `cannot create ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}` };
+    return {
+      error: `cannot create ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    };
   }
   if (!existsSync(join(path, 'cgroup.kill'))) {
     rmdirSync(path);

@@ -21,7 +21,13 @@ export interface Libc {
   kill(pid: number, sig: number): number;
   tgkill(tgid: number, tid: number, sig: number): number;
   close(fd: number): number;
-  processVmReadv(pid: number, local: Buffer, liovcnt: number, remote: Buffer, riovcnt: number): number;
+  processVmReadv(
+    pid: number,
+    local: Buffer,
+    liovcnt: number,
+    remote: Buffer,
+    riovcnt: number,
+  ): number;
   /** The address of a Buffer's memory, for building iovecs and sock_fprog. */
   address(buffer: Buffer): bigint;
   lastErrno(): number;
@@ -38,12 +44,16 @@ function nr(name: string): number {
 export function libc(): Libc {
   if (cached) return cached;
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    throw new Error(`the Linux sandbox needs Linux on x86_64 (this is ${process.platform}/${process.arch})`);
+    throw new Error(
+      `the Linux sandbox needs Linux on x86_64 (this is ${process.platform}/${process.arch})`,
+    );
   }
   const lib = koffi.load('libc.so.6');
   // glibc's syscall() is a plain register shuffle on x86_64, so fixed-arity declarations per use
   // are ABI-compatible with its variadic prototype and avoid koffi's slower variadic path.
-  const prctl = lib.func('int prctl(int, unsigned long, unsigned long, unsigned long, unsigned long)');
+  const prctl = lib.func(
+    'int prctl(int, unsigned long, unsigned long, unsigned long, unsigned long)',
+  );
   const fcntl = lib.func('int fcntl(int, int, int)');
   const seccomp = lib.func('syscall', 'long', ['long', 'unsigned int', 'unsigned int', 'void *']);
   const execve = lib.func('int execve(const char *, const char **, const char **)');
@@ -53,7 +63,15 @@ export function libc(): Libc {
   const syscall3 = lib.func('syscall', 'long', ['long', 'long', 'long', 'long']);
   const kill = lib.func('int kill(int, int)');
   const close = lib.func('int close(int)');
-  const readv = lib.func('syscall', 'long', ['long', 'long', 'void *', 'unsigned long', 'void *', 'unsigned long', 'unsigned long']);
+  const readv = lib.func('syscall', 'long', [
+    'long',
+    'long',
+    'void *',
+    'unsigned long',
+    'void *',
+    'unsigned long',
+    'unsigned long',
+  ]);
   const nrSeccomp = nr('seccomp');
   const nrPidfdOpen = nr('pidfd_open');
   const nrPidfdGetfd = nr('pidfd_getfd');
@@ -72,7 +90,8 @@ export function libc(): Libc {
     kill: (pid, sig) => kill(pid, sig) as number,
     tgkill: (tgid, tid, sig) => Number(syscall3(nrTgkill, tgid, tid, sig)),
     close: (fd) => close(fd) as number,
-    processVmReadv: (pid, local, lc, remote, rc) => Number(readv(nrReadv, pid, local, lc, remote, rc, 0)),
+    processVmReadv: (pid, local, lc, remote, rc) =>
+      Number(readv(nrReadv, pid, local, lc, remote, rc, 0)),
     address: (buffer) => koffi.address(buffer),
     lastErrno: () => koffi.errno(),
   };

@@ -7,7 +7,16 @@ import { SECCOMP } from '../../app/linux/constants';
  *   struct seccomp_notif_resp { u64 id; s64 val; s32 error; u32 flags; }                  (24 bytes)
  * Sizes are also checked at run time with SECCOMP_GET_NOTIF_SIZES.
  */
-export const NOTIF = { id: 0, pid: 8, flags: 12, nr: 16, arch: 20, ip: 24, args: 32, size: 80 } as const;
+export const NOTIF = {
+  id: 0,
+  pid: 8,
+  flags: 12,
+  nr: 16,
+  arch: 20,
+  ip: 24,
+  args: 32,
+  size: 80,
+} as const;
 export const RESP = { id: 0, val: 8, error: 16, flags: 20, size: 24 } as const;
 
 /** _IOW(type, nr, size) from asm-generic/ioctl.h: dir(1=write)<<30 | size<<16 | type<<8 | nr. */

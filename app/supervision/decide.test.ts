@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { compilePolicy } from '../bpf/compile';
+import { seccompDataFor } from '../bpf/emulate';
+import { parsePolicy } from '../policy/parse';
+import { syscallNumber } from '../linux/syscalls';
+import { AUDIT_ARCH } from '../linux/constants';
+import { decideNotification } from './decide';
+
+function deployed(text: string) {
+  const { policy, diagnostics } = parsePolicy(text);
+  if (!policy) throw new Error(JSON.stringify(diagnostics));
+  return compilePolicy(policy).program;
+}
+
+const nr = (name: string) => {
+  const value = syscallNumber('x86_64', name);
+  if (value === undefined) throw new Error(name);
+  return value;
+};
+
+const program = deployed(`version: 1
+linux:
+  seccomp:
+    default: kill-process
+    rules:
+      - allow: [read, execve]
+      - errno: EACCES
+        syscalls: [openat]
+      - action: trap
+        syscalls: [ptrace]
+      - action: log
+        syscalls: [getpid]
+`);
+
+describe('decideNotification', () => {
+  it('lets allowed syscalls through silently in both modes', () => {
+    for (const mode of ['learn', 'check'] as const) {
+      expect(decideNotification(mode, program, seccompDataFor(nr('read')))).toEqual({
+        reply: { kind: 'continue' },
+        event: 'none',
+        action: 'allow',
+      });
+    }
+  });
+
+  it('learn mode records what the policy does not allow and lets it run', () => {
+    expect(decideNotification('learn', program, seccompDataFor(nr('openat')))).toEqual({
+      reply: { kind: 'continue' },
+      event: 'syscall',
+      action: 'errno EACCES',
+    });
+    expect(decideNotification('learn', program, seccompDataFor(nr('write'))).reply).toEqual({
+      kind: 'continue',
+    });
+  });
+
+  it('check mode returns the errno the policy asks for', () => {
+    expect(decideNotification('check', program, seccompDataFor(nr('openat')))).toEqual({
+      reply: { kind: 'errno', errno: 13 },
+      event: 'denied',
+      action: 'errno EACCES',
+    });
+  });
+
+  it('check mode kills the process with SIGSYS for kill-process, and traps the thread for trap', () => {
+    expect(decideNotification('check', program, seccompDataFor(nr('write')))).toMatchObject({
+      event: 'denied',
+      action: 'kill-process',
+      signal: { scope: 'process', name: 'SIGSYS' },
+    });
+    expect(decideNotification('check', program, seccompDataFor(nr('ptrace')))).toMatchObject({
+      event: 'denied',
+      action: 'trap',
+      signal: { scope: 'thread', name: 'SIGSYS' },
+    });
+  });
+
+  it('log is allowed but recorded', () => {
+    expect(decideNotification('check', program, seccompDataFor(nr('getpid')))).toEqual({
+      reply: { kind: 'continue' },
+      event: 'syscall',
+      action: 'log',
+    });
+  });
+
+  it('a foreign architecture gets the arch action (kill-process) in check mode', () => {
+    const data = seccompDataFor(nr('read'), [], AUDIT_ARCH.AUDIT_ARCH_I386);
+    expect(decideNotification('check', program, data)).toMatchObject({
+      event: 'denied',
+      action: 'kill-process',
+    });
+  });
+});

@@ -1,0 +1,77 @@
+import {
+  parseRequest,
+  requests,
+  type BackendHandlers,
+  type RequestMethod,
+  type RequestResult,
+} from '../../app/api/contract';
+import type { FilesService } from './files-service';
+import type { RunService } from './run-service';
+
+export interface HostInfo {
+  readonly kind: 'electron' | 'web';
+  readonly nativeDialogs: boolean;
+  readonly workspace?: string;
+  readonly version: string;
+}
+
+export interface BackendDeps {
+  readonly host: HostInfo;
+  readonly files: FilesService;
+  readonly runs: Pick<RunService, 'start' | 'stop'>;
+}
+
+/** Every request of the contract, served by the file and run services of one client. */
+export function createBackendHandlers({ host, files, runs }: BackendDeps): BackendHandlers {
+  return {
+    'host.info': () => Promise.resolve({ ...host }),
+    'files.openDialog': async () => ({ file: await files.openDialog() }),
+    'files.list': async () => ({ files: [...(await files.list())] }),
+    'files.read': ({ handle }) => files.read(handle),
+    'files.save': ({ handle, text }) => files.save(handle, text),
+    'files.saveAs': async ({ text, suggestedName }) => ({
+      file: await files.saveAs(text, suggestedName),
+    }),
+    'run.start': ({ mode, policyText }) => runs.start(mode, policyText),
+    'run.stop': async ({ runId }) => {
+      await runs.stop(runId);
+      return {};
+    },
+  };
+}
+
+export type DispatchResult = { ok: true; result: unknown } | { ok: false; error: string };
+
+/**
+ * Validates an untrusted request against the contract and runs its handler. Never throws: bad
+ * input and failures become an error message for the client.
+ */
+export async function dispatchRequest(
+  handlers: BackendHandlers,
+  method: string,
+  params: unknown,
+): Promise<DispatchResult> {
+  const request = parseRequest(method, params);
+  if (!request.ok) return { ok: false, error: request.error };
+  try {
+    const result = await invoke(handlers, request.method, request.params);
+    // The contract binds the backend too: a malformed result is a bug, reported rather than sent.
+    const checked = requests[request.method].result.safeParse(result);
+    if (!checked.success) {
+      return { ok: false, error: `internal error: ${request.method} produced an invalid result` };
+    }
+    return { ok: true, result: checked.data };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+function invoke<M extends RequestMethod>(
+  handlers: BackendHandlers,
+  method: M,
+  params: unknown,
+): Promise<RequestResult<M>> {
+  // parseRequest validated `params` against this method's schema.
+  const handler = handlers[method] as (p: unknown) => Promise<RequestResult<M>>;
+  return handler(params);
+}

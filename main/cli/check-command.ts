@@ -1,0 +1,38 @@
+import { summarizeRun } from '../../app/trace/verdict';
+import type { StartSession } from '../backend/supervisor-loader';
+import { EXIT_FAILURE, EXIT_OK } from './cli-error';
+import { writeLines, type CliIo } from './cli-io';
+import { createEventPrinter } from './event-printer';
+import { loadPolicy } from './policy-input';
+import { runSupervised } from './supervised-run';
+
+export interface CheckOptions {
+  readonly policy: string;
+  readonly json: boolean;
+  readonly command?: readonly string[];
+}
+
+/** `check`: runs the target under the policy; exit 0 iff nothing was denied and it exited 0. */
+export async function checkCommand(
+  options: CheckOptions,
+  io: CliIo,
+  startSession: () => Promise<StartSession>,
+): Promise<number> {
+  const loaded = await loadPolicy(options.policy);
+  writeLines(io.stderr, loaded.notes);
+  const { events } = await runSupervised({
+    mode: 'check',
+    policy: loaded.policy,
+    file: loaded.file,
+    ...(options.command ? { command: options.command } : {}),
+    startSession: await startSession(),
+    onEvent: createEventPrinter(io, options.json),
+  });
+  const verdict = summarizeRun('check', events);
+  const report = options.json ? io.stderr : io.stdout;
+  writeLines(report, [
+    ...verdict.details.map((line) => `  ${line}`),
+    `${verdict.clean ? 'check passed' : 'check failed'}: ${verdict.headline}`,
+  ]);
+  return verdict.clean ? EXIT_OK : EXIT_FAILURE;
+}

@@ -1,0 +1,59 @@
+import type { TraceEvent } from '../../app/trace/events';
+import type { SyscallTally } from '../../app/trace/verdict';
+
+/** `    1.2ms`, `  12.345s`: fixed width so that the columns line up. */
+export function formatTime(ms: number): string {
+  const text = ms < 1000 ? `${ms.toFixed(1)}ms` : `${(ms / 1000).toFixed(3)}s`;
+  return text.padStart(9);
+}
+
+/**
+ * One human-readable line for a trace event, or undefined for the program's own output (which is
+ * passed through as it is).
+ */
+export function formatEventLine(event: TraceEvent): string | undefined {
+  const time = formatTime(event.t);
+  switch (event.type) {
+    case 'exec':
+      return `${time}  ${event.pid}  exec ${[event.path, ...event.argv.slice(1)].map(shellQuote).join(' ')}`;
+    case 'syscall':
+      return `${time}  ${event.pid}/${event.tid}  ${event.name}(${event.args.join(', ')})`;
+    case 'denied':
+      return `${time}  ${event.pid}/${event.tid}  ${event.name}(${event.args.join(', ')}) denied: ${event.action}`;
+    case 'signal':
+      return `${time}  ${event.pid}  signal ${event.signal}${event.reason ? `: ${event.reason}` : ''}`;
+    case 'exit':
+      return `${time}  ${event.pid}  ${
+        event.signal !== null
+          ? `killed by ${event.signal}`
+          : `exited with status ${event.code ?? '?'}`
+      }`;
+    case 'error':
+      return `${time}  error: ${describeErrorEvent(event)}`;
+    case 'stdout':
+    case 'stderr':
+      return undefined;
+  }
+}
+
+function describeErrorEvent(event: Extract<TraceEvent, { type: 'error' }>): string {
+  const where = [
+    event.layer,
+    event.errnoName ?? (event.errno !== undefined ? `errno ${event.errno}` : undefined),
+  ]
+    .filter((part) => part !== undefined)
+    .join(', ');
+  return where ? `${event.message} (${where})` : event.message;
+}
+
+/** Syscall names with their counts, names left-aligned in one column. */
+export function formatTallyTable(tallies: readonly SyscallTally[]): string[] {
+  const width = Math.max(0, ...tallies.map((t) => t.name.length));
+  return tallies.map((t) => `  ${t.name.padEnd(width)}  ${t.count}`);
+}
+
+/** A word as a POSIX shell would need it written. */
+export function shellQuote(word: string): string {
+  if (/^[\w@%+=:,./-]+$/.test(word)) return word;
+  return `'${word.replaceAll("'", `'\\''`)}'`;
+}

@@ -1,0 +1,61 @@
+import { loadSupervisor, type StartSession } from '../backend/supervisor-loader';
+import { studioVersion } from '../backend/version';
+import { parseCliArgs } from './args';
+import { checkCommand } from './check-command';
+import { CliError, EXIT_FAILURE, EXIT_OK, UsageError } from './cli-error';
+import { processIo, type CliIo } from './cli-io';
+import { compileCommand } from './compile-command';
+import { learnCommand } from './learn-command';
+import { serveCommand } from './serve-command';
+import { usageHint, usageText } from './usage';
+
+export interface CliDeps {
+  readonly io?: CliIo;
+  readonly loadSupervisor?: () => Promise<StartSession>;
+  /** serve: resolves when the server should stop (default: SIGINT or SIGTERM). */
+  readonly shutdown?: () => Promise<unknown>;
+}
+
+/** Runs `sandbox-studio ARGS` and returns the exit code. User errors never show a stack trace. */
+export async function runCli(argv: readonly string[], deps: CliDeps = {}): Promise<number> {
+  const io = deps.io ?? processIo;
+  const supervisor = deps.loadSupervisor ?? loadSupervisor;
+  try {
+    const command = parseCliArgs(argv);
+    switch (command.kind) {
+      case 'help':
+        io.stdout(usageText(command.topic));
+        return EXIT_OK;
+      case 'version':
+        io.stdout(`sandbox-studio ${studioVersion()}\n`);
+        return EXIT_OK;
+      case 'learn':
+        return await learnCommand(command, io, supervisor);
+      case 'check':
+        return await checkCommand(command, io, supervisor);
+      case 'compile':
+        return await compileCommand(command, io);
+      case 'serve':
+        return await serveCommand(command, io, deps.shutdown);
+    }
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+function reportError(error: unknown, io: CliIo): number {
+  if (error instanceof UsageError) {
+    io.stderr(`sandbox-studio: ${error.message}\n${usageHint(error.command)}\n`);
+    return error.exitCode;
+  }
+  if (error instanceof CliError) {
+    io.stderr(`${error.message}\n`);
+    return error.exitCode;
+  }
+  // Not the user's fault: say so, and keep the stack for bug reports when asked for.
+  const detail =
+    process.env.SANDBOX_STUDIO_DEBUG && error instanceof Error ? `\n${error.stack}` : '';
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr(`sandbox-studio: internal error: ${message}${detail}\n`);
+  return EXIT_FAILURE;
+}
