@@ -123,6 +123,7 @@ function constants() {
       valueMacro('BPF_(?!STMT|JUMP)'),
     ),
     prctl: evaluateMacros(['linux/prctl.h'], ['linux/prctl.h'], valueMacro('PR_')),
+    x86: evaluateMacros(['asm/unistd.h'], ['x86_64-linux-gnu/asm/unistd.h'], valueMacro('__X32_')),
     fcntl: evaluateMacros(
       ['linux/fcntl.h'],
       ['asm-generic/fcntl.h'],

@@ -7,3 +7,4 @@ export const BPF = table.bpf;
 export const PRCTL = table.prctl;
 export const FCNTL = table.fcntl;
 export const POLL = table.poll;
+export const X86 = table.x86;

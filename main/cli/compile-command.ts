@@ -27,7 +27,7 @@ export async function compileCommand(options: CompileOptions, io: CliIo): Promis
   const verdict = verifyProgram(compiled.program);
   if (!verdict.ok) {
     // A filter the compiler produced but the kernel would refuse is our bug, not the user's.
-    const problems = verdict.errors.map((e) => `  instruction ${e.index}: ${e.message}`);
+    const problems = verdict.errors.map((e) => `  ${e.message}`);
     throw new CliError(
       [`internal error: the compiled filter does not verify:`, ...problems].join('\n'),
       EXIT_FAILURE,

@@ -46,7 +46,7 @@ function compileVerified(program: BpfProgram, what: string): BpfProgram {
   if (!verdict.ok) {
     const first = verdict.errors[0];
     throw new Error(
-      `the ${what} filter failed verification at instruction ${first?.index}: ${first?.message}`,
+      `the ${what} filter failed verification: ${first?.message}`,
     );
   }
   return program;

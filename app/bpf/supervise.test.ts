@@ -1,0 +1,185 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { AUDIT_ARCH } from '../linux/constants';
+import type { Policy, SeccompAction } from '../policy/model';
+import { actionReturnValue } from './actions';
+import { compilePolicy, X32_SYSCALL_BIT } from './compile';
+import { isConstantAllow, runFilter, seccompDataFor } from './emulate';
+import { compileSupervisedFilter, policyVerdict, supervisedPolicy } from './supervise';
+import {
+  ACTION_CACHE_SAFE,
+  ALLOW,
+  errno,
+  KILL_PROCESS,
+  KILL_THREAD,
+  LOG,
+  namesByNumber,
+  NO_SECCOMP,
+  NOTIFY,
+  nr,
+  reachableInstructions,
+  rule,
+  seccompPolicy,
+  TRAP,
+} from './test-helpers';
+import { verifyProgram } from './verify';
+
+const X86_64 = AUDIT_ARCH.AUDIT_ARCH_X86_64;
+const NOTIFY_RET = actionReturnValue(NOTIFY);
+const ALLOW_RET = actionReturnValue(ALLOW);
+const EXEC = new Set([nr('execve'), nr('execveat')]);
+const NUMBERS = [
+  ...Array.from({ length: 601 }, (_, i) => i),
+  0x3fffffff,
+  X32_SYSCALL_BIT,
+  X32_SYSCALL_BIT + nr('read'),
+  0xffffffff,
+];
+
+const POLICIES: Record<string, Policy> = {
+  'no seccomp section': NO_SECCOMP,
+  'allow-list including execve': seccompPolicy(KILL_PROCESS, [
+    rule(ALLOW, ['read', 'write', 'execve', 'execveat', 'exit_group', 'brk', 'mmap']),
+    rule(errno(13), ['open', 'openat'], 2),
+  ]),
+  'default allow with denials': seccompPolicy(ALLOW, [
+    rule(KILL_PROCESS, ['ptrace']),
+    rule(errno(1), ['mount', 'execve'], 2),
+    rule(TRAP, ['reboot'], 3),
+  ]),
+  'first match decides what stays allowed': seccompPolicy(KILL_THREAD, [
+    rule(errno(1), ['read'], 1),
+    rule(ALLOW, ['read', 'write'], 2),
+    rule(LOG, ['write', 'close'], 3),
+  ]),
+};
+
+/** What the supervised filter must return: ALLOW only where the deployed policy allows. */
+function expectedSupervised(policy: Policy, number: number): number {
+  const allowed = policyVerdict(policy, number).kind === 'allow' && !EXEC.has(number);
+  return allowed ? ALLOW_RET : NOTIFY_RET;
+}
+
+describe('compileSupervisedFilter', () => {
+  for (const [title, policy] of Object.entries(POLICIES)) {
+    describe(title, () => {
+      const { program } = compileSupervisedFilter(policy);
+
+      it('keeps what the policy allows, notifies everything else', () => {
+        for (const number of NUMBERS) {
+          const { ret } = runFilter(program, seccompDataFor(number));
+          expect({ number, ret }).toEqual({ number, ret: expectedSupervised(policy, number) });
+        }
+      });
+
+      it('always notifies execve and execveat', () => {
+        for (const number of EXEC) {
+          expect(runFilter(program, seccompDataFor(number)).ret).toBe(NOTIFY_RET);
+        }
+      });
+
+      it('notifies foreign arches and x32 numbers instead of killing', () => {
+        const i386 = AUDIT_ARCH.AUDIT_ARCH_I386;
+        expect(runFilter(program, seccompDataFor(nr('read'), [], i386)).ret).toBe(NOTIFY_RET);
+        expect(runFilter(program, seccompDataFor(X32_SYSCALL_BIT + 1)).ret).toBe(NOTIFY_RET);
+      });
+
+      it('is valid, action-cache safe, and every allowed syscall bypasses the filter', () => {
+        expect(verifyProgram(program)).toEqual({ ok: true });
+        for (const pc of reachableInstructions(program)) {
+          expect(ACTION_CACHE_SAFE.has(program[pc]?.code ?? -1)).toBe(true);
+        }
+        for (const number of NUMBERS) {
+          const allowed = expectedSupervised(policy, number) === ALLOW_RET;
+          expect(isConstantAllow(program, number, X86_64)).toBe(allowed);
+        }
+      });
+    });
+  }
+
+  it('matches the rule on random policies (fast-check)', () => {
+    const actions: fc.Arbitrary<SeccompAction> = fc.constantFrom(
+      ALLOW,
+      KILL_PROCESS,
+      errno(1),
+      TRAP,
+      LOG,
+      NOTIFY,
+    );
+    const names = namesByNumber();
+    fc.assert(
+      fc.property(
+        actions,
+        fc.array(fc.tuple(actions, fc.subarray(names, { maxLength: 60 })), { maxLength: 6 }),
+        (defaultAction, rules) => {
+          const policy = seccompPolicy(
+            defaultAction,
+            rules.map(([action, list], i) => rule(action, list, i + 1)),
+          );
+          const { program } = compileSupervisedFilter(policy);
+          for (const name of names) {
+            const number = nr(name);
+            expect(runFilter(program, seccompDataFor(number)).ret).toBe(
+              expectedSupervised(policy, number),
+            );
+          }
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe('supervisedPolicy', () => {
+  it('puts the execve/execveat notify rule first and keeps the other rules in order', () => {
+    const policy = POLICIES['default allow with denials'] ?? NO_SECCOMP;
+    const seccomp = supervisedPolicy(policy).linux.seccomp;
+    expect(seccomp?.rules.map((r) => [r.action.kind, r.syscalls.map((s) => s.name)])).toEqual([
+      ['notify', ['execve', 'execveat']],
+      ['notify', ['ptrace']],
+      ['notify', ['mount', 'execve']],
+      ['notify', ['reboot']],
+    ]);
+    expect(seccomp?.defaultAction).toEqual(ALLOW);
+  });
+
+  it('keeps the rest of the policy and the source ranges of kept rules', () => {
+    const policy = POLICIES['allow-list including execve'] ?? NO_SECCOMP;
+    const supervised = supervisedPolicy(policy);
+    expect(supervised.version).toBe(1);
+    expect(supervised.linux.noNewPrivs).toBe(true);
+    expect(supervised.linux.seccomp?.rules[1]).toBe(policy.linux.seccomp?.rules[0]);
+    expect(supervised.linux.seccomp?.rules[2]?.range).toEqual(
+      policy.linux.seccomp?.rules[1]?.range,
+    );
+    expect(supervised.linux.seccomp?.defaultAction).toEqual(NOTIFY);
+  });
+});
+
+describe('policyVerdict', () => {
+  it('is the first match, else the default', () => {
+    const policy = POLICIES['first match decides what stays allowed'] ?? NO_SECCOMP;
+    expect(policyVerdict(policy, nr('read'))).toEqual(errno(1));
+    expect(policyVerdict(policy, nr('write'))).toEqual(ALLOW);
+    expect(policyVerdict(policy, nr('close'))).toEqual(LOG);
+    expect(policyVerdict(policy, nr('mmap'))).toEqual(KILL_THREAD);
+    expect(policyVerdict(policy, 600)).toEqual(KILL_THREAD);
+  });
+
+  it('kills x32 numbers and allows everything else without a seccomp section', () => {
+    expect(policyVerdict(NO_SECCOMP, nr('execve'))).toEqual(ALLOW);
+    expect(policyVerdict(NO_SECCOMP, X32_SYSCALL_BIT)).toEqual(KILL_PROCESS);
+    expect(policyVerdict(NO_SECCOMP, 0xffffffff)).toEqual(KILL_PROCESS);
+  });
+
+  it('agrees with the deployed program', () => {
+    for (const policy of Object.values(POLICIES)) {
+      const { program } = compilePolicy(policy);
+      for (const number of NUMBERS) {
+        expect(runFilter(program, seccompDataFor(number)).ret).toBe(
+          actionReturnValue(policyVerdict(policy, number)),
+        );
+      }
+    }
+  });
+});
