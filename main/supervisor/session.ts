@@ -45,9 +45,7 @@ function compileVerified(program: BpfProgram, what: string): BpfProgram {
   const verdict = verifyProgram(program);
   if (!verdict.ok) {
     const first = verdict.errors[0];
-    throw new Error(
-      `the ${what} filter failed verification: ${first?.message}`,
-    );
+    throw new Error(`the ${what} filter failed verification: ${first?.message}`);
   }
   return program;
 }
