@@ -47,6 +47,8 @@ describe.runIf(enabled)('the core loop in web mode (Chromium)', () => {
 
     const allow = page.getByRole('button', { name: 'Allow observed', exact: true });
     await expect.poll(() => allow.isEnabled(), { timeout: 30_000 }).toBe(true);
+    mkdirSync(join(root, 'docs', 'screenshots'), { recursive: true });
+    await page.screenshot({ path: join(root, 'docs', 'screenshots', 'learn.png') });
     await allow.click();
     await expect.poll(() => page.locator('.monaco-editor').textContent()).toContain('openat');
 
@@ -57,8 +59,7 @@ describe.runIf(enabled)('the core loop in web mode (Chromium)', () => {
       .poll(() => page.getByTestId('verdict').textContent(), { timeout: 30_000 })
       .toContain('ran cleanly');
 
-    mkdirSync(join(root, 'docs', 'screenshots'), { recursive: true });
-    await page.screenshot({ path: join(root, 'docs', 'screenshots', 'studio.png') });
+    await page.screenshot({ path: join(root, 'docs', 'screenshots', 'check.png') });
 
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await expect

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TraceEvent } from '../../app/trace/events';
+import { TraceEvent } from '../../app/trace/events';
 import { projectRoot } from '../paths';
 
 // The bundled CLI as users run it: bin/sandbox-studio.mjs → dist/main/cli.mjs (`npm run build`).
@@ -111,7 +111,7 @@ describe.skipIf(!supervisorBuilt)(
       const events = learned.stdout
         .trimEnd()
         .split('\n')
-        .map((line) => JSON.parse(line) as TraceEvent);
+        .map((line) => TraceEvent.parse(JSON.parse(line)));
       expect(events.some((e) => e.type === 'exec')).toBe(true);
       expect(events.some((e) => e.type === 'stdout' && e.data.includes('hello'))).toBe(true);
       expect(events.some((e) => e.type === 'syscall' && e.name === 'exit_group')).toBe(true);
@@ -130,6 +130,26 @@ describe.skipIf(!supervisorBuilt)(
       expect(await readFile(file, 'utf8')).toContain('exit_group');
       const checked = await run(['check', file]);
       expect(checked.stdout).toContain('check passed: ran cleanly');
+      expect(checked.code).toBe(0);
+    });
+
+    it('learn on /bin/ls / with an empty policy, --update, then check exits 0', async () => {
+      const file = await policy(
+        'ls.sandbox.yaml',
+        'version: 1\ntarget: { command: [/bin/ls, /] }\nlinux:\n  seccomp:\n    default: kill-process\n    rules: []\n',
+      );
+      const learned = await run(['learn', '--json', '--update', file]);
+      expect(learned.code).toBe(0);
+      const names = new Set(
+        learned.stdout
+          .trimEnd()
+          .split('\n')
+          .map((line) => TraceEvent.parse(JSON.parse(line)))
+          .flatMap((e) => (e.type === 'syscall' ? [e.name] : [])),
+      );
+      for (const name of ['execve', 'openat', 'mmap', 'write']) expect(names).toContain(name);
+      const checked = await run(['check', file]);
+      expect(checked.stdout).toContain('ran cleanly');
       expect(checked.code).toBe(0);
     });
 

@@ -30,7 +30,7 @@ describe('contentSecurityPolicy', () => {
   it('allows loopback WebSockets in web mode only', () => {
     expect(contentSecurityPolicy({ loopbackWebSocket: true })).toBe(
       "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; worker-src 'self' blob:; " +
-        "connect-src 'self' ws://127.0.0.1:* ws://localhost:* ws://[::1]:*; img-src 'self' data:; " +
+        "connect-src 'self' ws://127.0.0.1:* ws://localhost:*; img-src 'self' data:; " +
         "font-src 'self' data:; frame-ancestors 'none'",
     );
     expect(contentSecurityPolicy({ loopbackWebSocket: false })).toContain("connect-src 'self';");

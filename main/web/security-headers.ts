@@ -9,7 +9,7 @@ export interface CspOptions {
  */
 export function contentSecurityPolicy({ loopbackWebSocket }: CspOptions): string {
   const connect = loopbackWebSocket
-    ? "connect-src 'self' ws://127.0.0.1:* ws://localhost:* ws://[::1]:*"
+    ? "connect-src 'self' ws://127.0.0.1:* ws://localhost:*"
     : "connect-src 'self'";
   return [
     "default-src 'self'",
