@@ -1,0 +1,20 @@
+import { EventFilter } from './event-table/EventFilter';
+import { EventTable } from './event-table/EventTable';
+import { useFilteredRows } from './event-table/use-filtered-rows';
+import { RunStatus } from './RunStatus';
+import { Verdict } from './Verdict';
+
+export function RunPanel() {
+  const { rows, count } = useFilteredRows();
+  return (
+    <section className="run-panel" aria-label="Run">
+      <div className="panel-header">
+        <h2>Run</h2>
+        <RunStatus />
+      </div>
+      <Verdict />
+      <EventFilter shown={count} />
+      <EventTable rows={rows} count={count} />
+    </section>
+  );
+}

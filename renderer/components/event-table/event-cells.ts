@@ -1,0 +1,104 @@
+import type { TraceEvent } from '../../../app/trace/events';
+
+/** The text of one event-table row, column by column. */
+export interface EventCells {
+  /** Milliseconds since the run started. */
+  readonly time: string;
+  readonly type: TraceEvent['type'];
+  readonly pid: string;
+  readonly tid: string;
+  /** Syscall name, exec path, signal, exit status, output line or error message. */
+  readonly name: string;
+  /** The six raw syscall arguments, hex, space separated. */
+  readonly args: string;
+  readonly action: string;
+}
+
+export const EVENT_COLUMNS = ['time', 'type', 'pid', 'tid', 'name', 'args', 'action'] as const;
+export type EventColumn = (typeof EVENT_COLUMNS)[number];
+
+export const COLUMN_TITLES: Readonly<Record<EventColumn, string>> = {
+  time: 'time (ms)',
+  type: 'type',
+  pid: 'pid',
+  tid: 'tid',
+  name: 'name',
+  args: 'args',
+  action: 'action',
+};
+
+export function eventCells(event: TraceEvent): EventCells {
+  const common = { time: formatTime(event.t), type: event.type };
+  switch (event.type) {
+    case 'exec':
+      return {
+        ...common,
+        ...ids(event.pid, event.tid),
+        name: [event.path, ...event.argv.slice(1)].join(' '),
+        args: '',
+        action: '',
+      };
+    case 'syscall':
+    case 'denied':
+      return {
+        ...common,
+        ...ids(event.pid, event.tid),
+        name: event.name,
+        args: event.args.join(' '),
+        action: event.type === 'denied' ? event.action : '',
+      };
+    case 'signal':
+      return {
+        ...common,
+        ...ids(event.pid),
+        name: event.reason ? `${event.signal} (${event.reason})` : event.signal,
+        args: '',
+        action: '',
+      };
+    case 'exit':
+      return {
+        ...common,
+        ...ids(event.pid),
+        name:
+          event.signal !== null ? `killed by ${event.signal}` : `exit status ${event.code ?? '?'}`,
+        args: '',
+        action: '',
+      };
+    case 'stdout':
+    case 'stderr':
+      return { ...common, ...ids(), name: oneLine(event.data), args: '', action: '' };
+    case 'error':
+      return {
+        ...common,
+        ...ids(),
+        name: event.message,
+        args: '',
+        action: [event.layer, event.errnoName ?? event.errno].filter(isPresent).join(' '),
+      };
+  }
+}
+
+/** Case-insensitive substring match over what the filter box promises: type, name and action. */
+export function eventMatches(event: TraceEvent, query: string): boolean {
+  const needle = query.trim().toLowerCase();
+  if (needle === '') return true;
+  const cells = eventCells(event);
+  return `${cells.type}\u0000${cells.name}\u0000${cells.action}`.toLowerCase().includes(needle);
+}
+
+export function formatTime(ms: number): string {
+  return ms.toFixed(2);
+}
+
+function ids(pid?: number, tid?: number): { pid: string; tid: string } {
+  return { pid: pid === undefined ? '' : String(pid), tid: tid === undefined ? '' : String(tid) };
+}
+
+/** Output chunks keep their text but show on one row: trailing newline dropped, others shown. */
+function oneLine(text: string): string {
+  return text.replace(/\r?\n$/, '').replace(/\r?\n/g, ' ⏎ ');
+}
+
+function isPresent<T>(value: T | undefined | null | ''): value is T {
+  return value !== undefined && value !== null && value !== '';
+}

@@ -1,0 +1,28 @@
+import type { BackendClient } from '../app/api/contract';
+import { messageOf } from './commands/dialogs';
+import { startPolicyAnalysis, type ParsePolicy } from './state/policy-analysis';
+import type { Stores } from './state/stores';
+
+/**
+ * Connects the stores to the backend and the policy parser: run events and states flow into the
+ * runs store, host.info into the connection store, text changes into diagnostics.
+ */
+export function connectBackend(
+  client: BackendClient,
+  stores: Stores,
+  parse: ParsePolicy,
+): () => void {
+  const stops = [
+    client.on('run.events', (payload) => stores.runs.getState().eventsArrived(payload)),
+    client.on('run.state', (payload) => stores.runs.getState().stateChanged(payload, Date.now())),
+    startPolicyAnalysis(stores.document, parse),
+  ];
+  client.invoke('host.info', {}).then(
+    (host) => stores.connection.getState().setHost(host),
+    (error: unknown) =>
+      stores.ui.getState().notify('error', `Cannot reach the backend: ${messageOf(error)}`),
+  );
+  return () => {
+    for (const stop of stops) stop();
+  };
+}
