@@ -124,6 +124,19 @@ function openWindow(): void {
   const contentsId = window.webContents.id;
   backends.set(contentsId, createWindowBackend(window));
   window.once('ready-to-show', () => window.show());
+  // The renderer's beforeunload marks unsaved changes; Electron would then refuse to close the
+  // window silently, so ask the user instead.
+  window.webContents.on('will-prevent-unload', (event) => {
+    const choice = dialog.showMessageBoxSync(window, {
+      type: 'question',
+      buttons: ['Discard changes and close', 'Keep editing'],
+      defaultId: 1,
+      cancelId: 1,
+      message: 'The policy has unsaved changes.',
+      detail: 'Closing the window discards them.',
+    });
+    if (choice === 0) event.preventDefault();
+  });
   window.on('closed', () => {
     const backend = backends.get(contentsId);
     if (backend) disposeBackend(contentsId, backend);
