@@ -1,13 +1,22 @@
 #!/usr/bin/env node
-// Generates app/generated/linux-*.json from the kernel headers installed on this machine
-// (Debian's linux-libc-dev). Names are discovered in the headers; values of macros that are
-// expressions (AUDIT_ARCH_*, SECCOMP_IOCTL_*) are evaluated by the C compiler, so nothing here is
-// typed by hand. Run `npm run gen` after a header upgrade and commit the output with this script.
+// Generates app/generated/linux-*.json and systemd-syscall-groups.json from authoritative sources
+// installed on this machine, so that no kernel number in the studio is typed by hand:
+// - linux-arch-<arch>.json: syscall numbers and named constants of x86_64, i386, x32 (host
+//   linux-libc-dev), aarch64, arm, riscv64 (linux-libc-dev-<arch>-cross): see linux-tables/.
+// - linux-errno.json, linux-signals.json, linux-constants.json: arch-independent tables and the
+//   seccomp/BPF/audit/prctl numbers the compiler and launcher use, evaluated by the C compiler.
+// - systemd-syscall-groups.json: systemd's @groups, from `systemd-analyze syscall-filter`.
+// Run `npm run gen` after a header or systemd upgrade and commit the output with this script.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { constantTable, hostLibcConstants, syscallTable } from './linux-tables/arch-tables.mjs';
+import { ARCHES } from './linux-tables/arches.mjs';
+import { HOST_LIBC_FAMILY, KERNEL_FAMILIES } from './linux-tables/constant-groups.mjs';
+import { cppVersion } from './linux-tables/cpp.mjs';
+import { systemdSyscallGroups, systemdVersion } from './linux-tables/systemd-groups.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'app', 'generated');
@@ -17,15 +26,15 @@ function read(path) {
   return readFileSync(join(include, path), 'utf8');
 }
 
-function headerVersion() {
+function packageVersion(name) {
   try {
-    return execFileSync('dpkg-query', ['-W', '-f=${Version}', 'linux-libc-dev'], {
-      encoding: 'utf8',
-    });
+    return execFileSync('dpkg-query', ['-W', '-f=${Version}', name], { encoding: 'utf8' });
   } catch {
-    return 'unknown';
+    throw new Error(`${name} is not installed: apt-get install ${name}`);
   }
 }
+
+const headerVersion = () => packageVersion('linux-libc-dev');
 
 /** `#define PREFIXname <number>` lines, in header order. */
 function numericDefines(text, pattern) {
@@ -33,13 +42,6 @@ function numericDefines(text, pattern) {
   for (const m of text.matchAll(pattern))
     out.push({ name: m[1], value: Number(m[2]), comment: m[3]?.trim() });
   return out;
-}
-
-function syscallTable() {
-  const text = read('x86_64-linux-gnu/asm/unistd_64.h');
-  const rows = numericDefines(text, /^#define __NR_(\w+)\s+(\d+)\s*$/gm);
-  if (rows.length < 300) throw new Error(`only ${rows.length} syscalls found in unistd_64.h`);
-  return Object.fromEntries(rows.map((r) => [r.name, r.value]));
 }
 
 function errnoTable() {
@@ -133,13 +135,67 @@ function constants() {
   };
 }
 
+/** Sanity limits: a wrong predefine or include path shows up as a wildly different count. */
+const SYSCALL_COUNT = { x86_64: [340, 420], i386: [400, 480], x32: [320, 420] };
+const GENERIC_SYSCALL_COUNT = [280, 460];
+
+function checkSyscalls(arch, syscalls, syscallBase) {
+  const [min, max] = SYSCALL_COUNT[arch.name] ?? GENERIC_SYSCALL_COUNT;
+  if (syscalls.size < min || syscalls.size > max) {
+    throw new Error(`${arch.name}: ${syscalls.size} syscalls, expected ${min}..${max}`);
+  }
+  const byNumber = new Map();
+  for (const [name, nr] of syscalls) {
+    if (byNumber.has(nr))
+      throw new Error(`${arch.name}: ${name} and ${byNumber.get(nr)} are ${nr}`);
+    byNumber.set(nr, name);
+    if (syscallBase !== undefined && (nr & syscallBase) === 0) {
+      throw new Error(`${arch.name}: ${name} = ${nr} lacks the ABI bit ${syscallBase}`);
+    }
+  }
+}
+
+function archTable(arch, tables, hostLibc) {
+  const { syscalls, aliases } = syscallTable(arch);
+  const syscallBase =
+    arch.syscallBaseMacro === undefined ? undefined : tables.x86[arch.syscallBaseMacro];
+  if (arch.syscallBaseMacro !== undefined && syscallBase === undefined) {
+    throw new Error(`${arch.syscallBaseMacro} not found`);
+  }
+  checkSyscalls(arch, syscalls, syscallBase);
+  const auditArch = tables.audit[arch.auditArchMacro];
+  if (auditArch === undefined) throw new Error(`${arch.auditArchMacro} not in linux/audit.h`);
+  const { constants, unevaluated } = constantTable(arch, KERNEL_FAMILIES, hostLibc);
+  return {
+    source: `${arch.package} ${packageVersion(arch.package)} (${arch.include.at(-1)}), ${cppVersion()}`,
+    arch: arch.name,
+    auditArch,
+    bits: arch.bits,
+    longBits: arch.model === 'lp64' ? 64 : 32,
+    ...(syscallBase === undefined ? {} : { syscallBase }),
+    syscalls: Object.fromEntries(syscalls),
+    syscallAliases: Object.fromEntries(aliases),
+    constants: Object.fromEntries([...constants].map(([name, value]) => [name, String(value)])),
+    unevaluated: Object.fromEntries(unevaluated),
+  };
+}
+
+function writeJson(name, data) {
+  writeFileSync(join(outDir, name), `${JSON.stringify(data, null, 1)}\n`);
+  console.log(`wrote app/generated/${name}`);
+}
+
 mkdirSync(outDir, { recursive: true });
 const source = `linux-libc-dev ${headerVersion()} (${include})`;
-const write = (name, data) => {
-  writeFileSync(join(outDir, name), `${JSON.stringify({ source, ...data }, null, 1)}\n`);
-  console.log(`wrote app/generated/${name}`);
-};
-write('linux-syscalls-x86_64.json', { arch: 'x86_64', syscalls: syscallTable() });
+const write = (name, data) => writeJson(name, { source, ...data });
+const tables = constants();
 write('linux-errno.json', errnoTable());
 write('linux-signals.json', { signals: signalTable() });
-write('linux-constants.json', constants());
+write('linux-constants.json', tables);
+const hostLibc = hostLibcConstants(HOST_LIBC_FAMILY);
+for (const arch of ARCHES)
+  writeJson(`linux-arch-${arch.name}.json`, archTable(arch, tables, hostLibc));
+writeJson('systemd-syscall-groups.json', {
+  source: `${systemdVersion()}: systemd-analyze syscall-filter`,
+  ...systemdSyscallGroups(),
+});

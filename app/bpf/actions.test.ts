@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { SECCOMP } from '../linux/constants';
 import { MAX_ERRNO } from '../linux/errno';
 import type { SeccompAction } from '../policy/model';
-import { actionReturnValue, decodeReturnValue, sameAction } from './actions';
+import { actionReturnValue, decodeReturnValue, policyAction, sameAction } from './actions';
 import { ALLOW, errno, KILL_PROCESS, KILL_THREAD, LOG, NOTIFY, TRAP } from './test-helpers';
 
 describe('actionReturnValue', () => {
@@ -19,6 +19,15 @@ describe('actionReturnValue', () => {
   it('puts the errno in the data bits, masked to SECCOMP_RET_DATA', () => {
     expect(actionReturnValue(errno(13))).toBe(SECCOMP.SECCOMP_RET_ERRNO + 13);
     expect(actionReturnValue(errno(0x1_0005))).toBe(SECCOMP.SECCOMP_RET_ERRNO + 5);
+  });
+
+  it('puts trap and trace data in the data bits', () => {
+    expect(actionReturnValue({ kind: 'trap', data: 42 })).toBe(SECCOMP.SECCOMP_RET_TRAP + 42);
+    expect(actionReturnValue({ kind: 'trap' })).toBe(SECCOMP.SECCOMP_RET_TRAP);
+    expect(actionReturnValue({ kind: 'trace', data: 7 })).toBe(SECCOMP.SECCOMP_RET_TRACE + 7);
+    expect(actionReturnValue({ kind: 'trace', data: 0x1_0001 })).toBe(
+      SECCOMP.SECCOMP_RET_TRACE + 1,
+    );
   });
 
   it('is an unsigned 32-bit number', () => {
@@ -82,6 +91,27 @@ describe('decodeReturnValue', () => {
         expect(decoded.data).toBe(ret & SECCOMP.SECCOMP_RET_DATA);
       }),
     );
+  });
+});
+
+describe('policyAction', () => {
+  it('gives back the action a policy writes for every return value it produced', () => {
+    const actions: fc.Arbitrary<SeccompAction> = fc.oneof(
+      fc.constantFrom(KILL_PROCESS, KILL_THREAD, TRAP, LOG, ALLOW, NOTIFY),
+      fc.integer({ min: 1, max: 0xffff }).map((data): SeccompAction => ({ kind: 'trap', data })),
+      fc.integer({ min: 0, max: 0xffff }).map((data): SeccompAction => ({ kind: 'trace', data })),
+      fc.integer({ min: 1, max: MAX_ERRNO }).map(errno),
+    );
+    fc.assert(
+      fc.property(actions, (a) => {
+        expect(policyAction(decodeReturnValue(actionReturnValue(a)))).toEqual(a);
+      }),
+    );
+  });
+
+  it('writes trap data 0 as plain trap and an unknown action as kill-process', () => {
+    expect(policyAction(decodeReturnValue(SECCOMP.SECCOMP_RET_TRAP))).toEqual(TRAP);
+    expect(policyAction(decodeReturnValue(0x12340000))).toEqual(KILL_PROCESS);
   });
 });
 

@@ -2,6 +2,10 @@ import { SECCOMP } from '../linux/constants';
 import { MAX_ERRNO } from '../linux/errno';
 import type { SeccompAction } from '../policy/model';
 
+function withData(action: number, data: number): number {
+  return (action | (data & SECCOMP.SECCOMP_RET_DATA)) >>> 0;
+}
+
 /** The 32-bit value a filter's `RET K` returns for an action (SECCOMP_RET_* | data). */
 export function actionReturnValue(a: SeccompAction): number {
   switch (a.kind) {
@@ -10,9 +14,11 @@ export function actionReturnValue(a: SeccompAction): number {
     case 'kill-thread':
       return SECCOMP.SECCOMP_RET_KILL_THREAD >>> 0;
     case 'trap':
-      return SECCOMP.SECCOMP_RET_TRAP >>> 0;
+      return withData(SECCOMP.SECCOMP_RET_TRAP, a.data ?? 0);
     case 'errno':
-      return (SECCOMP.SECCOMP_RET_ERRNO | (a.errno & SECCOMP.SECCOMP_RET_DATA)) >>> 0;
+      return withData(SECCOMP.SECCOMP_RET_ERRNO, a.errno);
+    case 'trace':
+      return withData(SECCOMP.SECCOMP_RET_TRACE, a.data);
     case 'log':
       return SECCOMP.SECCOMP_RET_LOG >>> 0;
     case 'allow':
@@ -22,18 +28,17 @@ export function actionReturnValue(a: SeccompAction): number {
   }
 }
 
-/**
- * A filter's return value as the kernel acts on it. `trace` exists here although policies cannot
- * ask for it yet, because filters read back from a process (or hand-written) may return it.
- */
-export type DecodedAction = (SeccompAction | { readonly kind: 'trace' }) & {
+/** A filter's return value as the kernel acts on it. */
+export type DecodedAction = SeccompAction & {
   /** The SECCOMP_RET_DATA bits, uncapped (for errno the kernel caps them; see `errno`). */
   readonly data: number;
   /** False when the action bits name no action: the kernel then kills the process. */
   readonly recognized: boolean;
 };
 
-function actionOnly(kind: Exclude<DecodedAction['kind'], 'errno'>, data: number): DecodedAction {
+type DataFreeKind = Exclude<DecodedAction['kind'], 'errno' | 'trap' | 'trace'>;
+
+function actionOnly(kind: DataFreeKind, data: number): DecodedAction {
   return { kind, data, recognized: true };
 }
 
@@ -51,13 +56,13 @@ export function decodeReturnValue(ret: number): DecodedAction {
     case SECCOMP.SECCOMP_RET_KILL_THREAD:
       return actionOnly('kill-thread', data);
     case SECCOMP.SECCOMP_RET_TRAP:
-      return actionOnly('trap', data);
+      return { kind: 'trap', data, recognized: true };
     case SECCOMP.SECCOMP_RET_ERRNO:
       return { kind: 'errno', errno: Math.min(data, MAX_ERRNO), data, recognized: true };
     case SECCOMP.SECCOMP_RET_USER_NOTIF:
       return actionOnly('notify', data);
     case SECCOMP.SECCOMP_RET_TRACE:
-      return actionOnly('trace', data);
+      return { kind: 'trace', data, recognized: true };
     case SECCOMP.SECCOMP_RET_LOG:
       return actionOnly('log', data);
     case SECCOMP.SECCOMP_RET_ALLOW:
@@ -70,4 +75,21 @@ export function decodeReturnValue(ret: number): DecodedAction {
 /** Two actions are the same verdict when the kernel sees the same return value. */
 export function sameAction(a: SeccompAction, b: SeccompAction): boolean {
   return actionReturnValue(a) === actionReturnValue(b);
+}
+
+/**
+ * The action as a policy spells it for a decoded return value: trap data 0 is plain `trap`, the
+ * decode-only fields are gone, an unrecognized value is the kill-process the kernel applies.
+ */
+export function policyAction(decoded: DecodedAction): SeccompAction {
+  switch (decoded.kind) {
+    case 'errno':
+      return { kind: 'errno', errno: decoded.errno };
+    case 'trap':
+      return decoded.data === 0 ? { kind: 'trap' } : { kind: 'trap', data: decoded.data };
+    case 'trace':
+      return { kind: 'trace', data: decoded.data };
+    default:
+      return { kind: decoded.kind };
+  }
 }

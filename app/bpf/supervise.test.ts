@@ -5,10 +5,24 @@ import type { Policy, SeccompAction } from '../policy/model';
 import { actionReturnValue } from './actions';
 import { compilePolicy, X32_SYSCALL_BIT } from './compile';
 import { isConstantAllow, runFilter, seccompDataFor } from './emulate';
-import { compileSupervisedFilter, policyVerdict, supervisedPolicy } from './supervise';
+import {
+  ALWAYS_NOTIFIED,
+  compileSupervisedFilter,
+  policyVerdict,
+  supervisedResolved,
+} from './supervise';
+import { compileResolved } from './compile';
+import { DATA_CHOICE, POLICY, seccompDataFrom } from './compile-arbitraries';
+import { archPolicyFor, interpretResolved } from '../policy/interpret';
+import { syscallNumber } from '../linux/syscalls';
+import { ALWAYS, type ResolvedRule } from '../policy/resolved';
 import {
   ACTION_CACHE_SAFE,
   ALLOW,
+  archPolicy,
+  cmp,
+  resolvedPolicy,
+  resolvedRule,
   errno,
   KILL_PROCESS,
   KILL_THREAD,
@@ -130,29 +144,58 @@ describe('compileSupervisedFilter', () => {
   });
 });
 
-describe('supervisedPolicy', () => {
-  it('puts the execve/execveat notify rule first and keeps the other rules in order', () => {
-    const policy = POLICIES['default allow with denials'] ?? NO_SECCOMP;
-    const seccomp = supervisedPolicy(policy).linux.seccomp;
-    expect(seccomp?.rules.map((r) => [r.action.kind, r.syscalls.map((s) => s.name)])).toEqual([
-      ['notify', ['execve', 'execveat']],
-      ['notify', ['ptrace']],
-      ['notify', ['mount', 'execve']],
-      ['notify', ['reboot']],
+describe('supervisedResolved', () => {
+  const x86 = (defaultAction: SeccompAction, rules: ResolvedRule[]) =>
+    resolvedPolicy([archPolicy('x86_64', defaultAction, rules)], KILL_PROCESS);
+
+  it('puts execve/execveat first, notifies every non-allow rule and keeps the order', () => {
+    const policy = x86(ALLOW, [
+      resolvedRule(nr('ptrace'), KILL_PROCESS, ALWAYS, 2),
+      resolvedRule(nr('read'), ALLOW, cmp(0, '==', 0n), 3),
+      resolvedRule(nr('read'), errno(1), ALWAYS, 4),
     ]);
-    expect(seccomp?.defaultAction).toEqual(ALLOW);
+    const supervised = supervisedResolved(policy);
+    expect(supervised.badArchAction).toEqual(NOTIFY);
+    const [arch] = supervised.arches;
+    expect(arch?.defaultAction).toEqual(ALLOW);
+    expect(arch?.rules.map((r) => [r.nr, r.action.kind, r.condition.kind])).toEqual([
+      [nr('execve'), 'notify', 'true'],
+      [nr('execveat'), 'notify', 'true'],
+      [nr('ptrace'), 'notify', 'true'],
+      [nr('read'), 'allow', 'cmp'],
+      [nr('read'), 'notify', 'true'],
+    ]);
+    expect(arch?.rules[3]).toBe(policy.arches[0]?.rules[1]);
   });
 
-  it('keeps the rest of the policy and the source ranges of kept rules', () => {
-    const policy = POLICIES['allow-list including execve'] ?? NO_SECCOMP;
-    const supervised = supervisedPolicy(policy);
-    expect(supervised.version).toBe(1);
-    expect(supervised.linux.noNewPrivs).toBe(true);
-    expect(supervised.linux.seccomp?.rules[1]).toBe(policy.linux.seccomp?.rules[0]);
-    expect(supervised.linux.seccomp?.rules[2]?.range).toEqual(
-      policy.linux.seccomp?.rules[1]?.range,
+  it('notifies by default unless the policy allows by default', () => {
+    expect(supervisedResolved(x86(errno(1), [])).arches[0]?.defaultAction).toEqual(NOTIFY);
+    expect(supervisedResolved(x86(LOG, [])).arches[0]?.defaultAction).toEqual(NOTIFY);
+  });
+
+  it('allows exactly what the deployed policy allows, arguments included (fast-check)', () => {
+    fc.assert(
+      fc.property(
+        POLICY,
+        fc.array(DATA_CHOICE, { minLength: 1, maxLength: 20 }),
+        (policy, choices) => {
+          const supervised = supervisedResolved(policy);
+          const { program } = compileResolved(supervised);
+          for (const choice of choices) {
+            const data = seccompDataFrom(policy, choice);
+            const governing = archPolicyFor(policy, data);
+            const exec =
+              governing !== undefined &&
+              ALWAYS_NOTIFIED.some((name) => syscallNumber(governing.arch, name) === data.nr);
+            const deployedAllows = interpretResolved(policy, data).kind === 'allow';
+            const expected = deployedAllows && !exec ? ALLOW_RET : NOTIFY_RET;
+            expect(runFilter(program, data).ret).toBe(expected);
+            expect(actionReturnValue(interpretResolved(supervised, data))).toBe(expected);
+          }
+        },
+      ),
+      { numRuns: 500 },
     );
-    expect(supervised.linux.seccomp?.defaultAction).toEqual(NOTIFY);
   });
 });
 

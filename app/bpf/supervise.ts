@@ -1,7 +1,21 @@
-import { SUPPORTED_ARCHES, type Arch } from '../linux/syscalls';
-import type { Policy, SeccompAction, SyscallRule } from '../policy/model';
+import { syscallNumber, type Arch } from '../linux/syscalls';
+import { interpretResolved } from '../policy/interpret';
+import type { Policy, SeccompAction } from '../policy/model';
+import {
+  ALWAYS,
+  type ResolvedArchPolicy,
+  type ResolvedPolicy,
+  type ResolvedRule,
+} from '../policy/resolved';
 import type { SourceRange } from '../policy/source-range';
-import { compilePolicy, dispatchVerdict, type CompiledFilter } from './compile';
+import {
+  auditArchOf,
+  compileResolved,
+  resolveForCompile,
+  type CompiledFilter,
+  type CompileOptions,
+} from './compile';
+import { seccompDataFor } from './emulate';
 
 const NOTIFY: SeccompAction = { kind: 'notify' };
 const ALLOW: SeccompAction = { kind: 'allow' };
@@ -18,48 +32,66 @@ const SYNTHETIC_RANGE: SourceRange = {
   end: { line: 1, column: 1, offset: 0 },
 };
 
-/**
- * The policy behind the learn/check filter (DESIGN.md "Run modes"): whatever the deployed policy
- * allows stays ALLOW in the kernel, except execve/execveat; everything else becomes NOTIFY so the
- * supervisor sees it. First-match order is kept by rewriting each rule's action in place.
- */
-export function supervisedPolicy(policy: Policy): Policy {
-  const seccomp = policy.linux.seccomp;
-  const execRule: SyscallRule = {
-    action: NOTIFY,
-    syscalls: ALWAYS_NOTIFIED.map((name) => ({ name, range: SYNTHETIC_RANGE })),
-    range: SYNTHETIC_RANGE,
-  };
-  const rules = (seccomp?.rules ?? []).map((rule): SyscallRule =>
-    rule.action.kind === 'allow' ? rule : { ...rule, action: NOTIFY },
-  );
-  const defaultAction =
-    seccomp === undefined || seccomp.defaultAction.kind === 'allow' ? ALLOW : NOTIFY;
+function numberOn(arch: Arch, name: string): number | undefined {
+  try {
+    return syscallNumber(arch, name);
+  } catch {
+    return undefined;
+  }
+}
+
+function supervisedArch(policy: ResolvedArchPolicy): ResolvedArchPolicy {
+  const execRules = ALWAYS_NOTIFIED.flatMap((name): ResolvedRule[] => {
+    const nr = numberOn(policy.arch, name);
+    return nr === undefined
+      ? []
+      : [{ nr, action: NOTIFY, condition: ALWAYS, ruleIndex: -1, range: SYNTHETIC_RANGE }];
+  });
   return {
     ...policy,
-    linux: {
-      ...policy.linux,
-      seccomp: {
-        arch: seccomp?.arch ?? SUPPORTED_ARCHES,
-        defaultAction,
-        rules: [execRule, ...rules],
-      },
-    },
+    defaultAction: policy.defaultAction.kind === 'allow' ? ALLOW : NOTIFY,
+    rules: [
+      ...execRules,
+      ...policy.rules.map((rule) =>
+        rule.action.kind === 'allow' ? rule : { ...rule, action: NOTIFY },
+      ),
+    ],
   };
 }
 
-/** The learn/check filter: `supervisedPolicy`, with foreign arches and x32 numbers notified too. */
-export function compileSupervisedFilter(policy: Policy, arch: Arch = 'x86_64'): CompiledFilter {
-  return compilePolicy(supervisedPolicy(policy), arch, {
-    foreignArchAction: NOTIFY,
-    x32Action: NOTIFY,
-  });
+/**
+ * The policy behind the learn/check filter (DESIGN.md "Run modes"): exactly where the deployed
+ * policy allows (for the given arguments too), the kernel allows, except execve/execveat;
+ * everything else is notified, so the supervisor sees the arguments of what is not allowed yet.
+ * Rewriting each rule's action in place keeps first-match order.
+ */
+export function supervisedResolved(policy: ResolvedPolicy): ResolvedPolicy {
+  return {
+    badArchAction: policy.badArchAction.kind === 'allow' ? ALLOW : NOTIFY,
+    arches: policy.arches.map(supervisedArch),
+  };
+}
+
+/** The learn/check filter: `supervisedResolved` of the policy, compiled. */
+export function compileSupervisedFilter(
+  policy: Policy,
+  archOrOptions?: Arch | CompileOptions,
+): CompiledFilter {
+  const options: CompileOptions =
+    typeof archOrOptions === 'string' ? { arches: [archOrOptions] } : (archOrOptions ?? {});
+  return compileResolved(supervisedResolved(resolveForCompile(policy)), options);
 }
 
 /**
- * What the deployed policy does with syscall number `nr` on its own arch: the first rule listing
- * it, else the default; x32 numbers are killed; no seccomp section allows everything else.
+ * What the deployed policy does with syscall `nr` (and its arguments) on `arch`: the first rule
+ * for it whose condition holds, else the default; x32 numbers on x86_64 and unlisted arches get
+ * the bad-arch action.
  */
-export function policyVerdict(policy: Policy, nr: number, arch: Arch = 'x86_64'): SeccompAction {
-  return dispatchVerdict(policy, nr, arch);
+export function policyVerdict(
+  policy: Policy,
+  nr: number,
+  arch: Arch = 'x86_64',
+  args: readonly bigint[] = [],
+): SeccompAction {
+  return interpretResolved(resolveForCompile(policy), seccompDataFor(nr, args, auditArchOf(arch)));
 }

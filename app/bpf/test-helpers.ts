@@ -1,5 +1,17 @@
+import { archInfo, isArch } from '../linux/arches';
+import type { Arch } from '../linux/syscalls';
 import { syscallName, syscallNames, syscallNumber } from '../linux/syscalls';
 import type { Policy, SeccompAction, SyscallRule } from '../policy/model';
+import {
+  ALWAYS,
+  type ArgCompare,
+  type ArgCondition,
+  type ArgIndex,
+  type CompareOp,
+  type ResolvedArchPolicy,
+  type ResolvedPolicy,
+  type ResolvedRule,
+} from '../policy/resolved';
 import type { SourceRange } from '../policy/source-range';
 import { isConditionalJump, OP } from './encode';
 import type { BpfProgram } from './program';
@@ -85,3 +97,59 @@ export function reachableInstructions(p: BpfProgram): number[] {
   }
   return [...seen].sort((a, b) => a - b);
 }
+
+/* Resolved policies (the compiler's input) without the language front end. */
+
+/** An arch name from the generated tables. */
+export function abi(name: string): Arch {
+  if (!isArch(name)) throw new Error(`test: no arch ${name}`);
+  return name;
+}
+
+export function resolvedRule(
+  nr: number,
+  action: SeccompAction,
+  condition: ArgCondition = ALWAYS,
+  line = 1,
+): ResolvedRule {
+  return { nr, action, condition, ruleIndex: line - 1, range: lineRange(line) };
+}
+
+export function archPolicy(
+  arch: string,
+  defaultAction: SeccompAction,
+  rules: readonly ResolvedRule[],
+): ResolvedArchPolicy {
+  const name = abi(arch);
+  return { arch: name, auditArch: archInfo(name).auditArch, defaultAction, rules, unresolved: [] };
+}
+
+export function resolvedPolicy(
+  arches: readonly ResolvedArchPolicy[],
+  badArchAction: SeccompAction = KILL_PROCESS,
+): ResolvedPolicy {
+  return { arches, badArchAction };
+}
+
+/** `argN op value` (64-bit, unsigned unless told), e.g. cmp(1, '==', 5n, { mask: 0xffn }). */
+export function cmp(
+  arg: ArgIndex,
+  op: CompareOp,
+  value: bigint,
+  options: { mask?: bigint; width?: 32 | 64; signed?: boolean } = {},
+): ArgCompare {
+  const width = options.width ?? 64;
+  return {
+    kind: 'cmp',
+    arg,
+    op,
+    value: BigInt.asUintN(width, value),
+    width,
+    signed: options.signed ?? false,
+    ...(options.mask === undefined ? {} : { mask: BigInt.asUintN(width, options.mask) }),
+  };
+}
+
+export const and = (...items: ArgCondition[]): ArgCondition => ({ kind: 'and', items });
+export const or = (...items: ArgCondition[]): ArgCondition => ({ kind: 'or', items });
+export const not = (item: ArgCondition): ArgCondition => ({ kind: 'not', item });

@@ -76,10 +76,10 @@ describe('addAllowedSyscalls: appending to an existing allow rule', () => {
       'getdents64',
     ];
     expectEdit(
-      'version: 1\nlinux:\n  seccomp:\n    rules:\n      - allow: [read, write, ioctl, mmap, mprotect, munmap]\n',
+      'version: 1\nlinux:\n  seccomp:\n    rules:\n      - allow: [read, write, lseek, mmap, mprotect, munmap]\n',
       many,
       'version: 1\nlinux:\n  seccomp:\n    rules:\n' +
-        '      - allow: [read, write, ioctl, mmap, mprotect, munmap, access, arch_prctl, brk, close, execve,\n' +
+        '      - allow: [read, write, lseek, mmap, mprotect, munmap, access, arch_prctl, brk, close, execve,\n' +
         '                exit_group, fstat, getdents64]\n',
     );
   });
@@ -393,5 +393,45 @@ describe('addAllowedSyscalls: YAML aliases', () => {
     expect(updated).toContain('syscalls: &denied [mount]');
     expect(updated).toContain('- allow: [read, *m, brk]');
     expect(verdict(updated, 'brk')).toBe('allow');
+  });
+});
+
+describe('addAllowedSyscalls: groups, conditions, arches and includes', () => {
+  it('counts group members as handled and appends after a quoted group', () => {
+    expect(
+      addAllowedSyscalls(
+        'version: 1\nlinux:\n  seccomp:\n    rules:\n      - allow: "@basic-io"\n',
+        ['openat', 'read'],
+      ),
+    ).toBe('version: 1\nlinux:\n  seccomp:\n    rules:\n      - allow: ["@basic-io", openat]\n');
+  });
+
+  it('leaves a conditional rule alone: it is not a pure allow list, and its syscall is handled', () => {
+    expect(
+      addAllowedSyscalls(
+        'version: 1\nlinux:\n  seccomp:\n    rules:\n      - allow: mmap\n        when: "arg0 == 0"\n',
+        ['openat', 'mmap'],
+      ),
+    ).toBe(
+      'version: 1\nlinux:\n  seccomp:\n    rules:\n      - allow: [openat]\n      - allow: mmap\n        when: "arg0 == 0"\n',
+    );
+  });
+
+  it("checks names against the policy's arches", () => {
+    expect(() =>
+      addAllowedSyscalls('version: 1\nlinux:\n  seccomp:\n    arch: [aarch64]\n', ['open']),
+    ).toThrow('cannot allow unknown syscalls (not in the aarch64 table): open');
+  });
+
+  it('reads includes with the reader it is given; included rules count as handled', () => {
+    const text = 'version: 1\ninclude: [base.yaml]\nlinux:\n  seccomp:\n    rules: []\n';
+    const options = {
+      path: '/p/main.yaml',
+      readInclude: () => 'version: 1\nlinux: {seccomp: {rules: [{allow: [read]}]}}\n',
+    };
+    expect(addAllowedSyscalls(text, ['read', 'close'], options)).toBe(
+      text.replace('rules: []', 'rules:\n      - allow: [close]'),
+    );
+    expect(() => addAllowedSyscalls(text, ['close'])).toThrow(/include-unavailable|cannot include/);
   });
 });

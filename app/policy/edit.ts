@@ -10,7 +10,7 @@ import {
 } from 'yaml';
 import { syscallNumber } from '../linux/syscalls';
 import type { Policy } from './model';
-import { hasErrors, parsePolicy } from './parse';
+import { hasErrors, parsePolicy, type ParseOptions } from './parse';
 import { formatDiagnostic } from './source-range';
 import {
   applyEdit,
@@ -40,20 +40,26 @@ const RULES_PATH = ['linux', 'seccomp', 'rules'] as const;
  * key order and layout survive. Syscalls some rule already handles are left alone: an explicit
  * deny must never be overridden silently. New names go, sorted, to the first pure `allow:` rule,
  * or to a new first rule `- allow: [...]` (creating linux/seccomp/rules as needed).
- * Throws when the policy has errors or a name is not a known syscall.
+ * Throws when the policy has errors or a name is a syscall of none of its arches. `options` are
+ * parsePolicy's (the reader for `include:`); included rules count as handling their syscalls.
  */
-export function addAllowedSyscalls(text: string, names: readonly string[]): string {
-  const parsed = parsePolicy(text);
+export function addAllowedSyscalls(
+  text: string,
+  names: readonly string[],
+  options: ParseOptions = {},
+): string {
+  const parsed = parsePolicy(text, options);
   const policy = parsed.policy;
   if (!policy || hasErrors(parsed.diagnostics)) {
     const first = parsed.diagnostics.find((d) => d.severity === 'error');
     const where = first ? `: ${formatDiagnostic('policy', first)}` : '';
     throw new Error(`cannot add syscalls: the policy has errors; fix them first${where}`);
   }
-  const unknown = names.filter((name) => syscallNumber('x86_64', name) === undefined);
+  const arches = policy.linux.seccomp?.arch ?? ['x86_64'];
+  const unknown = names.filter((name) => arches.every((a) => syscallNumber(a, name) === undefined));
   if (unknown.length > 0) {
     throw new Error(
-      `cannot allow unknown syscalls (not in the x86_64 table): ${unknown.join(', ')}`,
+      `cannot allow unknown syscalls (not in the ${arches.join(', ')} table): ${unknown.join(', ')}`,
     );
   }
   const added = newNames(policy, names);
@@ -61,7 +67,7 @@ export function addAllowedSyscalls(text: string, names: readonly string[]): stri
   const { source } = parseYaml(text);
   if (!source) throw new Error('cannot add syscalls: the policy is not valid YAML');
   const updated = applyEdit(text, planEdit(source, added));
-  checkAllowed(updated, added);
+  checkAllowed(updated, added, options);
   return updated;
 }
 
@@ -73,8 +79,8 @@ function newNames(policy: Policy, names: readonly string[]): string[] {
 }
 
 /** The edit is text surgery; re-parsing proves it did what it claims before anyone sees it. */
-function checkAllowed(updated: string, added: readonly string[]): void {
-  const rules = parsePolicy(updated).policy?.linux.seccomp?.rules;
+function checkAllowed(updated: string, added: readonly string[], options: ParseOptions): void {
+  const rules = parsePolicy(updated, options).policy?.linux.seccomp?.rules;
   const allowed = (name: string) =>
     rules?.find((rule) => rule.syscalls.some((s) => s.name === name))?.action.kind === 'allow';
   const missing = added.filter((name) => !allowed(name));

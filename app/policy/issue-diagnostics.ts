@@ -1,4 +1,6 @@
+import { isScalar } from 'yaml';
 import type { z } from 'zod';
+import { locateInScalar } from './scalar-offsets';
 import type { PolicyIssueParams } from './schema';
 import type { Diagnostic, SourceRange } from './source-range';
 import { didYouMean } from './suggest';
@@ -8,6 +10,7 @@ import {
   keyNodeAt,
   nodeRange,
   nodeAt,
+  offsetRange,
   type YamlPath,
   type YamlSource,
 } from './yaml-source';
@@ -54,8 +57,11 @@ function diagnosticsFor(
       return [error('invalid-type', issue.message, closestRange(source, path))];
     case 'custom': {
       const params = issue.params as PolicyIssueParams | undefined;
-      const range = params?.at === 'key' ? keyRange(source, path) : closestRange(source, path);
-      return [error(params?.code ?? 'invalid-value', issue.message, range)];
+      const tagged = params?.code === 'condition-syntax' && taggedCondition(source, path);
+      if (tagged) return [tagged];
+      return [
+        error(params?.code ?? 'invalid-value', issue.message, customRange(source, path, params)),
+      ];
     }
   }
   return [error('invalid-value', issue.message, closestRange(source, path))];
@@ -90,6 +96,34 @@ function missingKey(source: YamlSource, path: YamlPath): Diagnostic {
   const parent = path.slice(0, -1);
   const range = parent.length === 0 ? firstLineRange(source) : keyRange(source, parent);
   return error('missing-key', `missing required key "${key}"`, range);
+}
+
+/**
+ * `when: !(arg0 == 1)`: YAML takes `!(arg0` for a tag and leaves `== 1)` as the value. The
+ * condition's own syntax error would only confuse; say what happened instead.
+ */
+function taggedCondition(source: YamlSource, path: YamlPath): Diagnostic | undefined {
+  const node = nodeAt(source, path);
+  if (!isScalar(node) || !node.tag?.startsWith('!') || !node.range) return undefined;
+  const tagStart = source.text.lastIndexOf(node.tag, node.range[0]);
+  if (tagStart === -1) return undefined;
+  const written = source.text.slice(tagStart, node.range[1]).trimEnd();
+  return error(
+    'condition-syntax',
+    `YAML reads "${node.tag}" as a tag, not as part of the condition; quote it: "${written}"`,
+    offsetRange(source, tagStart, tagStart + written.length),
+  );
+}
+
+function customRange(
+  source: YamlSource,
+  path: YamlPath,
+  params: PolicyIssueParams | undefined,
+): SourceRange {
+  if (params?.at === 'key') return keyRange(source, path);
+  const node = nodeAt(source, path);
+  if (params?.span && isScalar(node)) return locateInScalar(source, node)(...params.span);
+  return closestRange(source, path);
 }
 
 function keyRange(source: YamlSource, path: YamlPath): SourceRange {

@@ -60,7 +60,12 @@ describe('parsePolicy: valid policies', () => {
       version: 1,
       linux: {
         noNewPrivs: true,
-        seccomp: { arch: ['x86_64'], defaultAction: { kind: 'kill-process' }, rules: [] },
+        seccomp: {
+          arch: ['x86_64'],
+          defaultAction: { kind: 'kill-process' },
+          badArchAction: { kind: 'kill-process' },
+          rules: [],
+        },
       },
     });
   });
@@ -90,6 +95,8 @@ describe('parsePolicy: valid policies', () => {
             - { action: notify, syscalls: [connect] }
             - { action: allow, syscalls: [getpid] }
             - { action: kill-process, syscalls: [reboot] }
+            - { action: trap 42, syscalls: [sync] }
+            - { action: trace 7, syscalls: [uselib] }
     `);
     const rules = policy.linux.seccomp!.rules;
     expect(rules.map((r) => [r.action, r.syscalls.map((s) => s.name)])).toEqual([
@@ -106,6 +113,8 @@ describe('parsePolicy: valid policies', () => {
       [{ kind: 'notify' }, ['connect']],
       [{ kind: 'allow' }, ['getpid']],
       [{ kind: 'kill-process' }, ['reboot']],
+      [{ kind: 'trap', data: 42 }, ['sync']],
+      [{ kind: 'trace', data: 7 }, ['uselib']],
     ]);
   });
 
@@ -144,6 +153,20 @@ describe('parsePolicy: valid policies', () => {
     });
   });
 
+  it('takes every action as the default', () => {
+    for (const [text, action] of [
+      ['trap', { kind: 'trap' }],
+      ['trap 3', { kind: 'trap', data: 3 }],
+      ['trace 1', { kind: 'trace', data: 1 }],
+      ['log', { kind: 'log' }],
+      ['notify', { kind: 'notify' }],
+      ['kill-thread', { kind: 'kill-thread' }],
+    ] as const) {
+      const policy = policyOf(`version: 1\nlinux: {seccomp: {default: ${text}}}\n`);
+      expect(policy.linux.seccomp!.defaultAction).toEqual(action);
+    }
+  });
+
   it('accepts errno aliases and numbers given as strings', () => {
     const policy = policyOf(yaml`
       version: 1
@@ -176,7 +199,7 @@ describe('parsePolicy: valid policies', () => {
 });
 
 describe('parsePolicy: warnings', () => {
-  it('warns at a later occurrence of a syscall an earlier rule handles', () => {
+  it('warns at a later occurrence of a syscall an earlier rule decides, as a conflict when the actions differ', () => {
     const result = parsePolicy(yaml`
       version: 1
       linux:
@@ -188,7 +211,7 @@ describe('parsePolicy: warnings', () => {
     `);
     expect(result.policy).toBeDefined();
     expect(result.diagnostics.map(describeDiagnostic)).toEqual([
-      '7:26-7:32 warning shadowed-syscall: openat is already handled by the rule at line 5; this entry never applies',
+      '7:26-7:32 warning conflicting-rule: openat is already decided by the rule at line 5 (allow); this errno EACCES never applies',
     ]);
   });
 
@@ -246,7 +269,7 @@ describe('parsePolicy: errors with exact locations', () => {
 
   it('a document that is not a mapping', () => {
     expect(diagnostics('- version: 1\n')).toEqual([
-      '1:1-1:13 error invalid-type: expected a mapping (version, name, target, linux), got a list',
+      '1:1-1:13 error invalid-type: expected a mapping (version, name, include, intent, target, linux), got a list',
     ]);
   });
 
@@ -275,13 +298,13 @@ describe('parsePolicy: errors with exact locations', () => {
             defualt: allow
             rules:
               - allow: [read]
-                when: arg0 == 1
+                where: arg0 == 1
       `),
     ).toEqual([
-      '2:1-2:5 error unknown-key: unknown key "nmae"; did you mean name? (allowed keys: version, name, target, linux)',
+      '2:1-2:5 error unknown-key: unknown key "nmae"; did you mean name? (allowed keys: version, name, include, intent, target, linux)',
       '5:3-5:7 error unknown-key: unknown key "args" (allowed keys: command, cwd, env)',
-      '8:5-8:12 error unknown-key: unknown key "defualt"; did you mean default? (allowed keys: arch, default, rules)',
-      '11:9-11:13 error unknown-key: unknown key "when" (allowed keys: allow, errno, action, syscalls)',
+      '8:5-8:12 error unknown-key: unknown key "defualt"; did you mean default? (allowed keys: arch, bad_arch, default, rules)',
+      '11:9-11:14 error unknown-key: unknown key "where" (allowed keys: allow, errno, action, syscalls, when)',
     ]);
   });
 
@@ -339,17 +362,25 @@ describe('parsePolicy: errors with exact locations', () => {
                 syscalls: mkdri
       `),
     ).toEqual([
-      '5:17-5:21 error unknown-syscall: unknown syscall "opne" on x86_64; did you mean open?',
-      '5:23-5:33 error unknown-syscall: unknown syscall "frobnicate" on x86_64',
-      '7:19-7:24 error unknown-syscall: unknown syscall "mkdri" on x86_64; did you mean mkdir?',
+      '5:17-5:21 error unknown-syscall: unknown syscall "opne"; did you mean open?',
+      '5:23-5:33 error unknown-syscall: unknown syscall "frobnicate"',
+      '7:19-7:24 error unknown-syscall: unknown syscall "mkdri"; did you mean mkdir?',
     ]);
   });
 
-  it('syscall groups are not supported yet', () => {
+  it('unknown syscall groups, with a suggestion', () => {
     expect(
-      diagnostics('version: 1\nlinux: {seccomp: {rules: [{allow: [read, "@basic-io"]}]}}\n'),
+      diagnostics(
+        'version: 1\nlinux: {seccomp: {rules: [{allow: [read, "@basic-oi", "@nope"]}]}}\n',
+      ),
     ).toEqual([
-      '2:42-2:53 error unsupported-group: syscall groups like @basic-io are not supported yet; list the syscalls instead',
+      '2:42-2:53 error unknown-group: unknown syscall group "@basic-oi"; did you mean @basic-io?',
+      '2:55-2:62 error unknown-group: unknown syscall group "@nope"',
+    ]);
+    expect(
+      diagnostics('version: 1\nlinux: {seccomp: {rules: [{allow: [chown]}, {allow: [timer]}]}}\n'),
+    ).toEqual([
+      '2:54-2:59 error unknown-syscall: unknown syscall "timer"; did you mean time?; for the group write "@timer"',
     ]);
   });
 
@@ -388,7 +419,7 @@ describe('parsePolicy: errors with exact locations', () => {
                 syscalls: [stat]
       `),
     ).toEqual([
-      '4:14-4:26 error invalid-action: unknown action "kill_process"; did you mean kill-process? (valid actions: kill-process, kill-thread, trap, errno NAME, errno N, log, allow, notify)',
+      '4:14-4:26 error invalid-action: unknown action "kill_process"; did you mean kill-process? (valid actions: kill-process, kill-thread, trap, trap N, errno NAME, errno N, trace N, log, allow, notify)',
       '6:17-6:28 error unknown-errno: unknown errno name "EWHAT"',
       '8:17-8:22 error invalid-action: "errno" needs a value, e.g. "errno EPERM" or "errno 13"',
     ]);
@@ -416,10 +447,16 @@ describe('parsePolicy: errors with exact locations', () => {
     ]);
   });
 
-  it('architectures other than x86_64', () => {
-    expect(diagnostics('version: 1\nlinux:\n  seccomp:\n    arch: [aarch64, x86-64]\n')).toEqual([
-      '4:12-4:19 error unsupported-arch: architecture aarch64 is not supported yet (supported: x86_64)',
-      '4:21-4:27 error unsupported-arch: unknown architecture "x86-64"; did you mean x86_64? (supported: x86_64)',
+  it('unknown or unsupported architectures', () => {
+    const supported = '(supported: x86_64, i386, x32, aarch64, arm, riscv64)';
+    expect(
+      diagnostics(
+        'version: 1\nlinux:\n  seccomp:\n    arch: [aarch64, x86-64, ppc64le, riscv46]\n',
+      ),
+    ).toEqual([
+      `4:21-4:27 error unsupported-arch: unknown architecture "x86-64"; this is called x86_64 here ${supported}`,
+      `4:29-4:36 error unsupported-arch: architecture ppc64le is not supported yet ${supported}`,
+      `4:38-4:45 error unsupported-arch: unknown architecture "riscv46"; did you mean riscv64? ${supported}`,
     ]);
     expect(diagnostics('version: 1\nlinux:\n  seccomp:\n    arch: []\n')).toEqual([
       '4:11-4:13 error invalid-value: list at least one architecture',

@@ -1,10 +1,10 @@
-import { buildPolicy } from './build-model';
-import { issueDiagnostics } from './issue-diagnostics';
+import { checkPolicy } from './check-policy';
+import { normalizePath } from './include-path';
+import { documentError, loadDocument, type IncludeReader } from './load-document';
 import type { Policy } from './model';
-import { ruleWarnings } from './rule-warnings';
-import { PolicyDocumentSchema } from './schema';
-import type { Diagnostic, SourceRange } from './source-range';
-import { isEmptyDocument, parseYaml } from './yaml-source';
+import type { Diagnostic } from './source-range';
+
+export type { IncludeReader } from './load-document';
 
 export interface ParseResult {
   /** Set exactly when no diagnostic is an error. */
@@ -12,17 +12,27 @@ export interface ParseResult {
   readonly diagnostics: Diagnostic[];
 }
 
+export interface ParseOptions {
+  /**
+   * Reads files named by `include:` (paths already resolved against `path`'s directory). The
+   * parser itself touches no file system; without a reader an include is an error.
+   */
+  readonly readInclude?: IncludeReader;
+  /** Where the text comes from, to resolve relative includes and detect include cycles. */
+  readonly path?: string;
+}
+
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
 }
 
 /**
- * Policy text → model + diagnostics, every diagnostic with the range of the YAML node at fault.
+ * Policy text → model + diagnostics, every diagnostic with the range of the text at fault.
  * Never throws: the editor calls this on every keystroke with whatever is in the buffer.
  */
-export function parsePolicy(text: string): ParseResult {
+export function parsePolicy(text: string, options: ParseOptions = {}): ParseResult {
   try {
-    return parseChecked(text);
+    return parseChecked(text, options);
   } catch (e) {
     // A bug must not take the editor down; fail closed with a diagnostic instead.
     const message = `internal error while checking the policy: ${e instanceof Error ? e.message : String(e)}`;
@@ -30,38 +40,15 @@ export function parsePolicy(text: string): ParseResult {
   }
 }
 
-function parseChecked(text: string): ParseResult {
-  if (text.trim() === '') return { diagnostics: [documentError('empty-policy', 'empty policy')] };
-  const { source, diagnostics: yamlDiagnostics } = parseYaml(text);
-  if (!source) return { diagnostics: sorted(yamlDiagnostics) };
-  if (isEmptyDocument(source)) {
-    return { diagnostics: [documentError('empty-policy', 'empty policy'), ...yamlDiagnostics] };
-  }
-  let data: unknown;
-  try {
-    data = source.doc.toJS();
-  } catch (e) {
-    // e.g. too many alias expansions (a "billion laughs" document).
-    const message = e instanceof Error ? e.message : String(e);
-    return { diagnostics: [documentError('yaml-syntax', message), ...yamlDiagnostics] };
-  }
-  const result = PolicyDocumentSchema.safeParse(data);
-  if (!result.success) {
-    const issues = issueDiagnostics(source, PolicyDocumentSchema, result.error.issues);
-    return { diagnostics: sorted([...yamlDiagnostics, ...issues]) };
-  }
-  const policy = buildPolicy(result.data, source);
-  const warnings = ruleWarnings(policy.linux.seccomp?.rules ?? []);
-  return { policy, diagnostics: sorted([...yamlDiagnostics, ...warnings]) };
-}
-
-const DOCUMENT_START: SourceRange = {
-  start: { line: 1, column: 1, offset: 0 },
-  end: { line: 1, column: 1, offset: 0 },
-};
-
-function documentError(code: string, message: string): Diagnostic {
-  return { severity: 'error', code, message, range: DOCUMENT_START };
+function parseChecked(text: string, options: ParseOptions): ParseResult {
+  const loaded = loadDocument(text, options.path, {
+    ...(options.readInclude && { readInclude: options.readInclude }),
+    stack: options.path === undefined ? [] : [normalizePath(options.path)],
+    seen: new Set(),
+  });
+  if (!loaded.policy) return { diagnostics: sorted(loaded.diagnostics) };
+  const diagnostics = sorted([...loaded.diagnostics, ...checkPolicy(loaded.policy)]);
+  return hasErrors(diagnostics) ? { diagnostics } : { policy: loaded.policy, diagnostics };
 }
 
 function sorted(diagnostics: readonly Diagnostic[]): Diagnostic[] {

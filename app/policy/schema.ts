@@ -1,7 +1,18 @@
 import { z } from 'zod';
 import { errnoNames, MAX_ERRNO } from '../linux/errno';
-import { SUPPORTED_ARCHES, syscallNames, type Arch } from '../linux/syscalls';
+import { SUPPORTED_ARCHES, type Arch } from '../linux/syscalls';
 import { ACTION_KINDS, ACTION_SYNTAX, isActionError, parseAction, parseErrno } from './actions';
+import { parseCondition } from './condition-check';
+import { conditionConstants } from './condition-syntax';
+import {
+  ANY_ARCH_SYSCALLS,
+  constantsOnAnyArch,
+  GROUP_NAMES,
+  groupSyscalls,
+  isSyscallOnAnyArch,
+  unevaluatedEverywhere,
+} from './linux-names';
+import { POLICY_INTENTS } from './intents';
 import { didYouMean } from './suggest';
 
 /**
@@ -18,6 +29,8 @@ export interface PolicyIssueParams {
   readonly code: string;
   /** Underline the key of the entry at the issue path instead of its value. */
   readonly at?: 'key';
+  /** Underline only these characters of the string value (offsets into the value, not the text). */
+  readonly span?: readonly [number, number];
 }
 
 /** Metadata for the generated JSON Schema; kept out of zod's global registry on purpose. */
@@ -65,32 +78,58 @@ function issue(
   ctx.addIssue({ code: 'custom', message, params, ...(path ? { path } : {}) });
 }
 
-const X86_64_SYSCALLS: ReadonlySet<string> = new Set(syscallNames('x86_64'));
-/** Architecture names seccomp knows but the studio has no syscall table for yet. */
-const LATER_ARCHES = [
-  'x86',
-  'x32',
-  'aarch64',
-  'arm',
-  'riscv64',
-  'ppc64le',
-  'ppc64',
-  's390x',
-  'mips',
-  'mips64',
-  'loongarch64',
-];
+/** Names people use for the supported arches, and other arches seccomp knows. */
+const ARCH_ALIASES: Readonly<Record<string, Arch>> = {
+  amd64: 'x86_64',
+  'x86-64': 'x86_64',
+  x86: 'i386',
+  i686: 'i386',
+  ia32: 'i386',
+  arm64: 'aarch64',
+  armhf: 'arm',
+  armel: 'arm',
+  riscv: 'riscv64',
+};
+const OTHER_ARCHES = ['ppc64le', 'ppc64', 's390x', 'mips', 'mips64', 'loongarch64'];
 
 function checkSyscallName(name: string, ctx: z.RefinementCtx): void {
   if (name.startsWith('@')) {
-    issue(ctx, `syscall groups like ${name} are not supported yet; list the syscalls instead`, {
-      code: 'unsupported-group',
-    });
-  } else if (!X86_64_SYSCALLS.has(name)) {
-    issue(ctx, `unknown syscall "${name}" on x86_64${didYouMean(name, X86_64_SYSCALLS)}`, {
+    if (groupSyscalls(name) === undefined) {
+      issue(ctx, `unknown syscall group "${name}"${didYouMean(name, GROUP_NAMES)}`, {
+        code: 'unknown-group',
+      });
+    }
+  } else if (!isSyscallOnAnyArch(name)) {
+    const hint = GROUP_NAMES.includes(`@${name}`) ? `; for the group write "@${name}"` : '';
+    issue(ctx, `unknown syscall "${name}"${didYouMean(name, ANY_ARCH_SYSCALLS)}${hint}`, {
       code: 'unknown-syscall',
     });
   }
+}
+
+/** Syntax, and constants no arch defines; what differs per arch is checked in resolve.ts. */
+function checkCondition(text: string, ctx: z.RefinementCtx): void {
+  const { expr, errors } = parseCondition(text);
+  for (const e of errors) {
+    issue(ctx, e.message, { code: e.code, span: [e.range.start.offset, e.range.end.offset] });
+  }
+  for (const constant of expr ? conditionConstants(expr) : []) {
+    if (constantsOnAnyArch().has(constant.name)) continue;
+    const reason = unevaluatedEverywhere(constant.name);
+    const message = reason
+      ? `constant ${constant.name} has no value on any supported arch: ${reason}`
+      : `unknown constant "${constant.name}"${didYouMean(constant.name, constantsOnAnyArch())}`;
+    const span = [constant.range.start.offset, constant.range.end.offset] as const;
+    issue(ctx, message, { code: 'unknown-constant', span });
+  }
+}
+
+function checkIntent(name: string, ctx: z.RefinementCtx): void {
+  if (Object.hasOwn(POLICY_INTENTS, name)) return;
+  const known = Object.keys(POLICY_INTENTS);
+  issue(ctx, `unknown intent "${name}"${didYouMean(name, known)} (known: ${known.join(', ')})`, {
+    code: 'unknown-intent',
+  });
 }
 
 function checkAction(text: string, ctx: z.RefinementCtx): void {
@@ -105,9 +144,13 @@ function checkErrno(value: string | number, ctx: z.RefinementCtx): void {
 
 function checkArch(name: string, ctx: z.RefinementCtx): void {
   if ((SUPPORTED_ARCHES as readonly string[]).includes(name)) return;
-  const message = LATER_ARCHES.includes(name)
-    ? `architecture ${name} is not supported yet (supported: ${SUPPORTED_ARCHES.join(', ')})`
-    : `unknown architecture "${name}"${didYouMean(name, [...SUPPORTED_ARCHES, ...LATER_ARCHES])} (supported: ${SUPPORTED_ARCHES.join(', ')})`;
+  const supported = `(supported: ${SUPPORTED_ARCHES.join(', ')})`;
+  const alias = ARCH_ALIASES[name.toLowerCase()];
+  const message = alias
+    ? `unknown architecture "${name}"; this is called ${alias} here ${supported}`
+    : OTHER_ARCHES.includes(name)
+      ? `architecture ${name} is not supported yet ${supported}`
+      : `unknown architecture "${name}"${didYouMean(name, SUPPORTED_ARCHES)} ${supported}`;
   issue(ctx, message, { code: 'unsupported-arch' });
 }
 
@@ -115,9 +158,10 @@ export const SyscallNameSchema = documented(
   z.string({ error: expected('a syscall name', quoteHint) }).superRefine(checkSyscallName),
   {
     id: 'syscallName',
-    title: 'Syscall name',
-    description: 'A system call by its kernel name, e.g. `openat` (x86_64 table).',
-    enum: [...X86_64_SYSCALLS].sort(),
+    title: 'Syscall name or group',
+    description:
+      'A system call by its kernel name, e.g. `openat`, or one of systemd\'s groups, e.g. `@basic-io` (quote it: "@basic-io"). A name the policy\'s arches do not all have applies where they do.',
+    enum: [...GROUP_NAMES, ...ANY_ARCH_SYSCALLS],
   },
 );
 
@@ -133,15 +177,16 @@ export const ActionSchema = documented(
   {
     id: 'action',
     title: 'Seccomp action',
-    description: `What the filter does with a syscall: ${ACTION_SYNTAX.join(', ')}. \`errno\` makes the syscall fail with that error without running it; \`notify\` hands it to the supervisor.`,
+    description: `What the filter does with a syscall: ${ACTION_SYNTAX.join(', ')}. \`errno\` makes the syscall fail with that error without running it; \`trap\` sends SIGSYS (N in si_errno); \`trace N\` stops for a ptrace tracer (ENOSYS without one); \`log\` allows and logs; \`notify\` hands it to the supervisor.`,
     anyOf: [
       {
         enum: [
-          ...ACTION_KINDS.filter((k) => k !== 'errno'),
+          ...ACTION_KINDS.filter((k) => k !== 'errno' && k !== 'trace'),
           ...errnoNames().map((n) => `errno ${n}`),
         ],
       },
       { pattern: `^errno [1-9][0-9]{0,3}$` },
+      { pattern: `^(trap|trace) (0|[1-9][0-9]{0,4}|0x[0-9a-fA-F]{1,4})$` },
     ],
   },
 );
@@ -222,6 +267,16 @@ export const RuleSchema = documented(
         syscalls: documented(SyscallListSchema.optional(), {
           description: 'The syscalls an `errno` or `action` rule applies to.',
         }),
+        when: documented(
+          z
+            .string({ error: expected('a condition string', quoteHint) })
+            .superRefine(checkCondition),
+          {
+            title: 'Condition',
+            description:
+              'Apply the rule only when this holds for the arguments, e.g. `"arg1 in {TCGETS, FIONREAD}"` or `"(arg2 & ~(MAP_PRIVATE|MAP_ANONYMOUS)) == 0"`. Otherwise later rules, then the default, decide. Quote it.',
+          },
+        ).optional(),
       },
       { error: expected('a rule (a mapping with allow, errno or action)') },
     )
@@ -230,7 +285,7 @@ export const RuleSchema = documented(
   {
     title: 'Rule',
     description:
-      'One of `allow: [syscalls]`, `errno: NAME` + `syscalls`, or `action: ACTION` + `syscalls`. Rules match in file order; the first rule listing a syscall decides.',
+      'One of `allow: [syscalls]`, `errno: NAME` + `syscalls`, or `action: ACTION` + `syscalls`, optionally with `when: CONDITION`. For a syscall, the first rule (file order) that lists it and whose condition holds decides.',
   },
 );
 
@@ -249,13 +304,17 @@ export const SeccompSchema = documented(
             { error: expected('a list of architectures') },
           )
           .min(1, { error: 'list at least one architecture' })
-          .default([...SUPPORTED_ARCHES]),
+          .default(['x86_64']),
         {
           title: 'Architectures',
-          description:
-            'Architectures the filter accepts; a syscall made through any other ABI kills the process. Only x86_64 is supported for now.',
+          description: `The ABIs the filter accepts (${SUPPORTED_ARCHES.join(', ')}); a syscall made through any other ABI (i386 or x32 in an x86_64 process included) gets \`bad_arch\`. Default: [x86_64].`,
         },
       ),
+      bad_arch: documented(ActionSchema.default('kill-process'), {
+        title: 'Action for other architectures',
+        description:
+          'What happens to a syscall made through an ABI `arch` does not list. Default: kill-process.',
+      }),
       default: documented(ActionSchema.default('kill-process'), {
         title: 'Default action',
         description: 'What happens to a syscall no rule lists. Default: kill-process.',
@@ -264,11 +323,12 @@ export const SeccompSchema = documented(
         z.array(RuleSchema, { error: expected('a list of rules', emptyListHint) }).default([]),
         {
           title: 'Rules',
-          description: 'Checked in order; the first rule listing a syscall decides its action.',
+          description:
+            'Checked in order: for a syscall, the first rule that lists it and whose `when` holds decides; else `default`. Rules of included files come first.',
         },
       ),
     },
-    { error: expected('a mapping with arch, default and rules') },
+    { error: expected('a mapping with arch, default, bad_arch and rules') },
   ),
   {
     title: 'Seccomp filter',
@@ -340,10 +400,40 @@ export const PolicyDocumentSchema = documented(
         title: 'Name',
         description: 'A human-readable name for the policy.',
       }),
+      include: documented(
+        z
+          .array(z.string({ error: expected('a file path', quoteHint) }).min(1, 'empty path'), {
+            error: expected('a list of policy files', listHint),
+          })
+          .optional(),
+        {
+          title: 'Include',
+          description:
+            "Policy files whose seccomp rules come before this file's rules, in this order, e.g. `[base.sandbox.yaml]`. Paths are relative to this file. Only their rules (and their own includes) are used.",
+        },
+      ),
+      intent: documented(
+        z
+          .array(
+            documented(z.string({ error: expected('an intent') }).superRefine(checkIntent), {
+              enum: Object.keys(POLICY_INTENTS),
+            }),
+            { error: expected('a list of intents', listHint) },
+          )
+          .optional(),
+        {
+          title: 'Intent',
+          description: `What the sandbox is for; the checker flags grants that contradict it. ${Object.entries(
+            POLICY_INTENTS,
+          )
+            .map(([name, what]) => `\`${name}\`: ${what}`)
+            .join(' ')}`,
+        },
+      ),
       target: TargetSchema.optional(),
       linux: LinuxSchema.prefault({}),
     },
-    { error: expected('a mapping (version, name, target, linux)') },
+    { error: expected('a mapping (version, name, include, intent, target, linux)') },
   ),
   {
     title: 'Sandbox Studio policy',

@@ -36,7 +36,9 @@ export function parseYaml(text: string): YamlParseResult {
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, logLevel: 'error' });
   const source: YamlSource = { text, doc, lines };
   const diagnostics = [
-    ...doc.errors.map((e) => yamlDiagnostic(source, 'error', e.message, errorSpan(text, e))),
+    ...doc.errors.map((e) =>
+      yamlDiagnostic(source, 'error', errorMessage(text, e), errorSpan(text, e)),
+    ),
     ...unresolvedAliases(source),
     ...doc.warnings.map((e) => yamlDiagnostic(source, 'warning', e.message, e.pos)),
   ];
@@ -59,12 +61,22 @@ function unresolvedAliases(source: YamlSource): Diagnostic[] {
   return found;
 }
 
-/** yaml marks a duplicate key by its first character; underline the whole key. */
+/** The plain word starting at `start` (what a duplicate key or a bad scalar start begins). */
+function wordAt(text: string, start: number): string {
+  return /^[^\s:#,[\]{}]+/.exec(text.slice(start))?.[0] ?? '';
+}
+
+/** yaml marks a duplicate key or a bad scalar by its first character; underline the word. */
 function errorSpan(text: string, error: YAMLError): readonly [number, number] {
   const [start, end] = error.pos;
-  if (error.code !== 'DUPLICATE_KEY') return [start, end];
-  const word = /^[^\s:#,[\]{}]+/.exec(text.slice(start));
-  return [start, Math.max(end, start + (word?.[0].length ?? 0))];
+  if (error.code !== 'DUPLICATE_KEY' && error.code !== 'BAD_SCALAR_START') return [start, end];
+  return [start, Math.max(end, start + wordAt(text, start).length)];
+}
+
+/** `@basic-io` unquoted is the likely mistake behind a bad scalar start: say how to fix it. */
+function errorMessage(text: string, error: YAMLError): string {
+  if (error.code !== 'BAD_SCALAR_START') return error.message;
+  return `${error.message}; quote it: "${wordAt(text, error.pos[0])}"`;
 }
 
 function yamlDiagnostic(

@@ -91,3 +91,47 @@ describe('decideNotification', () => {
     });
   });
 });
+
+describe('decideNotification with argument conditions and action data', () => {
+  const conditional = deployed(`version: 1
+linux:
+  seccomp:
+    default: kill-process
+    rules:
+      - allow: ioctl
+        when: "arg1 in {TCGETS, FIONREAD}"
+      - errno: ENOTTY
+        syscalls: [ioctl]
+      - action: trace 9
+        syscalls: [ptrace]
+      - action: trap 3
+        syscalls: [kill]
+`);
+
+  it('follows the arguments, as the kernel filter would', () => {
+    const allowed = seccompDataFor(nr('ioctl'), [1n, 0x5401n]);
+    const other = seccompDataFor(nr('ioctl'), [1n, 0x5412n]);
+    expect(decideNotification('check', conditional, allowed).event).toBe('none');
+    expect(decideNotification('check', conditional, other)).toEqual({
+      reply: { kind: 'errno', errno: 25 },
+      event: 'denied',
+      action: 'errno ENOTTY',
+    });
+    expect(decideNotification('learn', conditional, other)).toMatchObject({
+      reply: { kind: 'continue' },
+      event: 'syscall',
+    });
+  });
+
+  it('names trace and trap data, and fails traced syscalls with ENOSYS (no tracer)', () => {
+    expect(decideNotification('check', conditional, seccompDataFor(nr('ptrace')))).toEqual({
+      reply: { kind: 'errno', errno: 38 },
+      event: 'denied',
+      action: 'trace 9',
+    });
+    expect(decideNotification('check', conditional, seccompDataFor(nr('kill')))).toMatchObject({
+      action: 'trap 3',
+      signal: { scope: 'thread', name: 'SIGSYS' },
+    });
+  });
+});

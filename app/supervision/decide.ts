@@ -1,5 +1,5 @@
 import type { RunMode } from '../api/contract';
-import { decodeReturnValue } from '../bpf/actions';
+import { decodeReturnValue, policyAction } from '../bpf/actions';
 import { runFilter } from '../bpf/emulate';
 import type { BpfProgram, SeccompData } from '../bpf/program';
 import { errnoByName } from '../linux/errno';
@@ -38,13 +38,13 @@ export function decideNotification(
   data: SeccompData,
 ): NotificationDecision {
   const action = decodeReturnValue(runFilter(deployed, data).ret);
+  const label = formatAction(policyAction(action));
   // Without a tracer attached, SECCOMP_RET_TRACE fails the syscall with ENOSYS in the kernel.
   if (action.kind === 'trace') {
     return mode === 'learn'
-      ? { reply: { kind: 'continue' }, event: 'syscall', action: 'trace' }
-      : { reply: { kind: 'errno', errno: ENOSYS }, event: 'denied', action: 'trace' };
+      ? { reply: { kind: 'continue' }, event: 'syscall', action: label }
+      : { reply: { kind: 'errno', errno: ENOSYS }, event: 'denied', action: label };
   }
-  const label = formatAction(action);
   if (action.kind === 'allow') return { reply: { kind: 'continue' }, event: 'none', action: label };
   if (mode === 'learn' || action.kind === 'log' || action.kind === 'notify') {
     return { reply: { kind: 'continue' }, event: 'syscall', action: label };

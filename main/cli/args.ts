@@ -1,10 +1,23 @@
 import { parseArgs } from 'node:util';
+import { isArch } from '../../app/linux/arches';
+import { SUPPORTED_ARCHES, type Arch } from '../../app/linux/syscalls';
 import { UsageError } from './cli-error';
 
-export const COMMAND_NAMES = ['learn', 'check', 'compile', 'serve'] as const;
+export const COMMAND_NAMES = [
+  'learn',
+  'check',
+  'compile',
+  'simulate',
+  'disasm',
+  'asm',
+  'decompile',
+  'serve',
+] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
-export const COMPILE_FORMATS = ['disasm', 'hex', 'json'] as const;
+export const COMPILE_FORMATS = ['disasm', 'hex', 'c-array', 'json'] as const;
 export type CompileFormat = (typeof COMPILE_FORMATS)[number];
+export const ASM_FORMATS = ['hex', 'binary'] as const;
+export type AsmFormat = (typeof ASM_FORMATS)[number];
 
 export type CliCommand =
   | { readonly kind: 'help'; readonly topic?: CommandName }
@@ -22,7 +35,29 @@ export type CliCommand =
       readonly json: boolean;
       readonly command?: readonly string[];
     }
-  | { readonly kind: 'compile'; readonly policy: string; readonly format: CompileFormat }
+  | {
+      readonly kind: 'compile';
+      readonly policy: string;
+      readonly format: CompileFormat;
+      readonly arch?: Arch;
+    }
+  | {
+      readonly kind: 'simulate';
+      readonly policy: string;
+      /** A syscall number (decimal or 0x) or name, resolved for the arch. */
+      readonly nr: string;
+      readonly args: readonly bigint[];
+      readonly arch?: Arch;
+      readonly trace: boolean;
+    }
+  | { readonly kind: 'disasm'; readonly file: string; readonly arch?: Arch }
+  | {
+      readonly kind: 'asm';
+      readonly file: string;
+      readonly format: AsmFormat;
+      readonly arch?: Arch;
+    }
+  | { readonly kind: 'decompile'; readonly file: string; readonly arch?: Arch }
   | {
       readonly kind: 'serve';
       readonly port: number;
@@ -33,6 +68,7 @@ export type CliCommand =
 
 const help = { type: 'boolean', short: 'h' } as const;
 const json = { type: 'boolean' } as const;
+const archOption = { type: 'string', short: 'a' } as const;
 
 /** Parses `sandbox-studio ARGS`; throws UsageError (exit 2) for anything it does not understand. */
 export function parseCliArgs(argv: readonly string[]): CliCommand {
@@ -83,12 +119,58 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
       };
     }
     case 'compile': {
-      const { values, positionals } = parse(first, own, { format: { type: 'string' }, help });
+      const { values, positionals } = parse(first, own, {
+        format: { type: 'string', short: 'f' },
+        arch: archOption,
+        help,
+      });
       if (values.help) return { kind: 'help', topic: first };
       return {
         kind: 'compile',
         policy: onePolicy(first, positionals),
-        format: compileFormat(values.format),
+        format: oneOf(first, '--format', COMPILE_FORMATS, values.format ?? 'disasm'),
+        ...archOf(first, values.arch),
+      };
+    }
+    case 'simulate': {
+      const { values, positionals } = parse(first, own, {
+        nr: { type: 'string', short: 'n' },
+        args: { type: 'string' },
+        arch: archOption,
+        trace: { type: 'boolean', short: 't' },
+        help,
+      });
+      if (values.help) return { kind: 'help', topic: first };
+      if (values.nr === undefined || values.nr.trim() === '') {
+        throw new UsageError('simulate needs --nr N or --nr NAME (the syscall to try)', first);
+      }
+      return {
+        kind: 'simulate',
+        policy: onePolicy(first, positionals),
+        nr: values.nr.trim(),
+        args: syscallArgs(values.args),
+        ...archOf(first, values.arch),
+        trace: values.trace === true,
+      };
+    }
+    case 'disasm':
+    case 'decompile': {
+      const { values, positionals } = parse(first, own, { arch: archOption, help });
+      if (values.help) return { kind: 'help', topic: first };
+      return { kind: first, file: oneFile(first, positionals), ...archOf(first, values.arch) };
+    }
+    case 'asm': {
+      const { values, positionals } = parse(first, own, {
+        format: { type: 'string', short: 'f' },
+        arch: archOption,
+        help,
+      });
+      if (values.help) return { kind: 'help', topic: first };
+      return {
+        kind: 'asm',
+        file: oneFile(first, positionals),
+        format: oneOf(first, '--format', ASM_FORMATS, values.format ?? 'hex'),
+        ...archOf(first, values.arch),
       };
     }
     case 'serve': {
@@ -149,7 +231,7 @@ function onePolicy(command: CommandName, positionals: readonly string[]): string
   const [policy, extra] = positionals;
   if (policy === undefined) throw new UsageError(`${command} needs a POLICY file`, command);
   if (extra !== undefined) {
-    const hint = command === 'compile' ? '' : ' (put the program after --)';
+    const hint = command === 'learn' || command === 'check' ? ' (put the program after --)' : '';
     throw new UsageError(`unexpected argument ${extra}${hint}`, command);
   }
   return policy;
@@ -166,13 +248,57 @@ function withCommand(
   return { command: program };
 }
 
-function compileFormat(value: string | undefined): CompileFormat {
-  if (value === undefined) return 'disasm';
-  if ((COMPILE_FORMATS as readonly string[]).includes(value)) return value as CompileFormat;
+function oneOf<T extends string>(
+  command: CommandName,
+  option: string,
+  choices: readonly T[],
+  value: string,
+): T {
+  if ((choices as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`${option} must be one of ${choices.join(', ')} (got ${value})`, command);
+}
+
+function archOf(command: CommandName, value: string | undefined): { arch?: Arch } {
+  if (value === undefined) return {};
+  if (isArch(value)) return { arch: value };
   throw new UsageError(
-    `--format must be one of ${COMPILE_FORMATS.join(', ')} (got ${value})`,
-    'compile',
+    `--arch must be one of ${SUPPORTED_ARCHES.join(', ')} (got ${value})`,
+    command,
   );
+}
+
+function oneFile(command: CommandName, positionals: readonly string[]): string {
+  const [file, extra] = positionals;
+  if (file === undefined) {
+    throw new UsageError(
+      `${command} needs a FILE (a BPF program; - reads standard input)`,
+      command,
+    );
+  }
+  if (extra !== undefined) throw new UsageError(`unexpected argument ${extra}`, command);
+  return file;
+}
+
+const ARG_VALUE = /^(-?)(0x[0-9a-f]+|[0-9]+)$/i;
+
+/** `--args 1,0x10,-1`: up to six numbers; negative ones are two's complement, as C passes them. */
+function syscallArgs(value: string | undefined): bigint[] {
+  if (value === undefined || value.trim() === '') return [];
+  const parts = value.split(',').map((part) => part.trim());
+  if (parts.length > 6) {
+    throw new UsageError(`--args takes at most 6 values (got ${parts.length})`, 'simulate');
+  }
+  return parts.map((part) => {
+    const match = ARG_VALUE.exec(part);
+    const magnitude = match ? BigInt(match[2] ?? '0') : undefined;
+    if (magnitude === undefined || magnitude >= 1n << 64n) {
+      throw new UsageError(
+        `--args: "${part}" is not a 64-bit number (decimal, 0x hex or negative)`,
+        'simulate',
+      );
+    }
+    return BigInt.asUintN(64, match?.[1] ? -magnitude : magnitude);
+  });
 }
 
 function portNumber(value: string | undefined): number {

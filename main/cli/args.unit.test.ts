@@ -60,6 +60,78 @@ describe('parseCliArgs', () => {
     expect(parseCliArgs(['compile', '--format=json', 'p.yaml'])).toMatchObject({ format: 'json' });
   });
 
+  it('parses compile options and the BPF tools', () => {
+    expect(parseCliArgs(['compile', 'p.yaml', '--arch', 'i386', '-f', 'c-array'])).toEqual({
+      kind: 'compile',
+      policy: 'p.yaml',
+      format: 'c-array',
+      arch: 'i386',
+    });
+    expect(parseCliArgs(['disasm', 'f.bpf'])).toEqual({ kind: 'disasm', file: 'f.bpf' });
+    expect(parseCliArgs(['disasm', '-', '-a', 'aarch64'])).toEqual({
+      kind: 'disasm',
+      file: '-',
+      arch: 'aarch64',
+    });
+    expect(parseCliArgs(['asm', 'f.asm'])).toEqual({ kind: 'asm', file: 'f.asm', format: 'hex' });
+    expect(parseCliArgs(['asm', 'f.asm', '--format', 'binary'])).toMatchObject({
+      format: 'binary',
+    });
+    expect(parseCliArgs(['decompile', 'f.bpf', '--arch', 'x32'])).toEqual({
+      kind: 'decompile',
+      file: 'f.bpf',
+      arch: 'x32',
+    });
+    expect(parseCliArgs(['help', 'decompile'])).toEqual({ kind: 'help', topic: 'decompile' });
+  });
+
+  it('parses simulate with its syscall, arguments and arch', () => {
+    expect(parseCliArgs(['simulate', 'p.yaml', '--nr', 'openat'])).toEqual({
+      kind: 'simulate',
+      policy: 'p.yaml',
+      nr: 'openat',
+      args: [],
+      trace: false,
+    });
+    expect(
+      parseCliArgs(['simulate', 'p.yaml', '-n', '257', '--args=-100,0x10,7', '-a', 'i386', '-t']),
+    ).toEqual({
+      kind: 'simulate',
+      policy: 'p.yaml',
+      nr: '257',
+      args: [0xffffffffffffff9cn, 16n, 7n],
+      arch: 'i386',
+      trace: true,
+    });
+    expect(usageError(['simulate', 'p.yaml']).message).toBe(
+      'simulate needs --nr N or --nr NAME (the syscall to try)',
+    );
+    expect(usageError(['simulate', 'p.yaml', '--nr', '1', '--args', '1,2,3,4,5,6,7']).message).toBe(
+      '--args takes at most 6 values (got 7)',
+    );
+    expect(usageError(['simulate', 'p.yaml', '--nr', '1', '--args', 'x']).message).toMatch(
+      /--args: "x" is not a 64-bit number/,
+    );
+    expect(
+      usageError(['simulate', 'p.yaml', '--nr', '1', '--args', '0x10000000000000000']).message,
+    ).toMatch(/not a 64-bit number/);
+  });
+
+  it('refuses bad arches, formats and missing files for the BPF tools', () => {
+    expect(usageError(['disasm']).message).toBe(
+      'disasm needs a FILE (a BPF program; - reads standard input)',
+    );
+    expect(usageError(['disasm', 'a', 'b']).message).toBe('unexpected argument b');
+    expect(usageError(['decompile', 'f', '--arch', 'sparc'])).toMatchObject({
+      message: expect.stringMatching(/^--arch must be one of x86_64, .* \(got sparc\)$/),
+      command: 'decompile',
+    });
+    expect(usageError(['asm', 'f', '--format', 'elf']).message).toBe(
+      '--format must be one of hex, binary (got elf)',
+    );
+    expect(usageError(['asm', 'f', '--', 'x']).message).toMatch(/asm does not run a program/);
+  });
+
   it('parses serve', () => {
     expect(parseCliArgs(['serve'])).toEqual({
       kind: 'serve',
@@ -97,7 +169,7 @@ describe('parseCliArgs', () => {
       /compile does not run a program/,
     );
     expect(usageError(['compile', 'p.yaml', '--format', 'elf']).message).toBe(
-      '--format must be one of disasm, hex, json (got elf)',
+      '--format must be one of disasm, hex, c-array, json (got elf)',
     );
     expect(usageError(['serve', '--port', '70000']).message).toMatch(/--port must be a number/);
     expect(usageError(['serve', '--port', '-1']).message).toMatch(/--port/);

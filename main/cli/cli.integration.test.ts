@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -78,6 +78,59 @@ describe.skipIf(!cliBuilt)('bundled CLI (needs `npm run build`)', () => {
     const refused = await run(['compile', bad]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(new RegExp(`^${bad.replaceAll('.', '\\.')}:4:14: error: `));
+  });
+
+  const toolPolicy =
+    'version: 1\nlinux:\n  seccomp:\n    default: errno EPERM\n    rules:\n      - allow: [read, write]\n      - allow: [mmap]\n        when: "arg2 & 4 == 0"\n';
+
+  it('compiles to C and to hex for one arch', async () => {
+    const file = await policy('tools.sandbox.yaml', toolPolicy);
+    const c = await run(['compile', file, '--format', 'c-array', '--arch', 'x86_64']);
+    expect(c.code).toBe(0);
+    expect(c.stdout).toContain('struct sock_filter filter[] = {');
+    expect(c.stdout).toContain('BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0x4), // 0000: A = arch');
+    const hex = await run(['compile', file, '--format', 'hex']);
+    expect(hex.stdout).toMatch(/^(0x[0-9a-f]{2} 0x[0-9a-f]{2} 0x[0-9a-f]{2} 0x[0-9a-f]{8}\n)+$/);
+  });
+
+  it('assembles to binary and disassembles it again', async () => {
+    const source = join(dir, 'tools.asm');
+    await writeFile(
+      source,
+      'A = sys_number\nif (A == write) goto ok\nreturn ERRNO(EPERM)\nok: return ALLOW\n',
+    );
+    const binary = join(dir, 'tools.bpf');
+    const assembled = spawnSync(process.execPath, [bin, 'asm', source, '--format', 'binary']);
+    expect(assembled.status).toBe(0);
+    expect(assembled.stdout).toHaveLength(32);
+    await writeFile(binary, assembled.stdout);
+    const listed = await run(['disasm', binary]);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain(' 0001: 0x15 0x01 0x00 0x00000001  if (A == write) goto 0003');
+    expect(listed.stdout).toContain(' 0002: 0x06 0x00 0x00 0x00050001  return ERRNO(1)');
+    expect(listed.stdout).toContain(' 0003: 0x06 0x00 0x00 0x7fff0000  return ALLOW');
+  });
+
+  it('decompiles a compiled policy into one that compiles again', async () => {
+    const file = await policy('decompile.sandbox.yaml', toolPolicy);
+    const hex = await run(['compile', file, '--format', 'hex']);
+    const filter = join(dir, 'decompile.hex');
+    await writeFile(filter, hex.stdout);
+    const decompiled = await run(['decompile', filter]);
+    expect(decompiled.code).toBe(0);
+    expect(decompiled.stdout).toContain('- allow: [mmap]\n        when: "arg2 & 4 == 0"');
+    const again = await policy('again.sandbox.yaml', decompiled.stdout);
+    expect((await run(['compile', again, '--format', 'hex'])).stdout).toBe(hex.stdout);
+  });
+
+  it('simulates a syscall with a trace', async () => {
+    const file = await policy('simulate.sandbox.yaml', toolPolicy);
+    const r = await run(['simulate', file, '--nr', 'mmap', '--args', '0,4096,7', '--trace']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(' 0000: 0x20 0x00 0x00 0x00000004  A = arch');
+    expect(r.stdout).toMatch(
+      /x86_64 mmap\(0x0, 0x1000, 0x7, 0x0, 0x0, 0x0\): errno EPERM \(return value 0x00050001\)\n\d+ instructions executed\n$/,
+    );
   });
 
   it('serves web mode, prints the URL and stops on SIGTERM', async () => {

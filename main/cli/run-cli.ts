@@ -4,9 +4,13 @@ import { parseCliArgs } from './args';
 import { checkCommand } from './check-command';
 import { CliError, EXIT_FAILURE, EXIT_OK, UsageError } from './cli-error';
 import { processIo, type CliIo } from './cli-io';
+import { asmCommand } from './asm-command';
 import { compileCommand } from './compile-command';
+import { decompileCommand } from './decompile-command';
+import { disasmCommand } from './disasm-command';
 import { learnCommand } from './learn-command';
 import { serveCommand } from './serve-command';
+import { simulateCommand } from './simulate-command';
 import { usageHint, usageText } from './usage';
 
 export interface CliDeps {
@@ -35,6 +39,14 @@ export async function runCli(argv: readonly string[], deps: CliDeps = {}): Promi
         return await checkCommand(command, io, supervisor);
       case 'compile':
         return await compileCommand(command, io);
+      case 'simulate':
+        return await simulateCommand(command, io);
+      case 'disasm':
+        return await disasmCommand(command, io);
+      case 'asm':
+        return await asmCommand(command, io);
+      case 'decompile':
+        return await decompileCommand(command, io);
       case 'serve':
         return await serveCommand(command, io, deps.shutdown);
     }

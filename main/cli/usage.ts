@@ -1,3 +1,4 @@
+import { SUPPORTED_ARCHES } from '../../app/linux/syscalls';
 import type { CommandName } from './args';
 
 const OVERVIEW = `Usage: sandbox-studio COMMAND [OPTIONS]
@@ -8,6 +9,10 @@ Commands:
   learn POLICY [-- CMD ARGS...]    run the program, report the syscalls the policy does not allow yet
   check POLICY [-- CMD ARGS...]    run the program under the policy, report every denial
   compile POLICY                   print the compiled, verified seccomp filter
+  simulate POLICY --nr N|NAME      run the compiled filter on one syscall, print the verdict
+  disasm FILE                      list a BPF filter in seccomp-tools format
+  asm FILE                         assemble seccomp-tools style text into a filter
+  decompile FILE                   turn any seccomp filter back into a policy
   serve                            start the studio in web mode (http://127.0.0.1)
 
 Options:
@@ -45,15 +50,78 @@ Options:
 Exit codes: 0 the program exited 0 and nothing was denied, 1 something was denied or the program
 exited non-zero (or the run failed), 2 usage or policy errors.
 `,
-  compile: `Usage: sandbox-studio compile POLICY [--format disasm|hex|json]
+  compile: `Usage: sandbox-studio compile POLICY [--arch A] [--format disasm|hex|c-array|json]
 
-Compiles the policy's seccomp rules to a classic-BPF filter, verifies it and prints it.
+Compiles the policy's seccomp rules to one classic-BPF filter for all the arches it lists,
+verifies it with the kernel's rules and prints it.
 
 Options:
-  --format F  disasm (default): readable listing; hex: the raw sock_filter array; json: instructions
-  -h, --help  show this help
+  -a, --arch A    compile only this of the policy's arches (${SUPPORTED_ARCHES.join(', ')})
+  -f, --format F  disasm (default): seccomp-tools listing; hex: one \`code jt jf k\` line per
+                  instruction; c-array: struct sock_filter + struct sock_fprog; json: instructions
+  -h, --help      show this help
 
 Exit codes: 0 success, 1 internal errors, 2 usage or policy errors.
+`,
+  simulate: `Usage: sandbox-studio simulate POLICY --nr N|NAME [--args A,B,...] [--arch A] [--trace]
+
+Runs the policy's compiled filter on one syscall exactly as the kernel would and prints the
+verdict, the filter's return value and how many instructions it executed.
+
+Options:
+  -n, --nr N|NAME  the syscall: a number (decimal or 0x) or a name of the arch
+  --args LIST      up to six comma-separated arguments: decimal, 0x hex, or negative (two's
+                   complement); write --args=-1,0 when the first one is negative. Missing ones are 0
+  -a, --arch A     the ABI making the call (default: the policy's first arch); an arch the policy
+                   does not list gets bad_arch
+  -t, --trace      also print the listing line of every instruction executed
+  -h, --help       show this help
+
+Exit codes: 0 success, 1 internal errors, 2 usage or policy errors.
+`,
+  disasm: `Usage: sandbox-studio disasm FILE [--arch A]
+
+Lists a seccomp BPF filter the way seccomp-tools does (\`line CODE JT JF K\` and C-like text, syscall
+names of the arch each branch tests). FILE holds raw struct sock_filter bytes (seccomp-tools,
+libseccomp export_bpf, PTRACE_SECCOMP_GET_FILTER) or text: hex lines as \`compile --format hex\`
+prints them, a listing, C initializers or assembly. - reads standard input.
+
+Options:
+  -a, --arch A  name syscalls of this arch where the filter does not test the arch (default x86_64)
+  -h, --help    show this help
+
+A filter the kernel would refuse is listed too; the reasons go to stderr.
+Exit codes: 0 success, 2 usage errors or an unreadable FILE.
+`,
+  asm: `Usage: sandbox-studio asm FILE [--format hex|binary] [--arch A]
+
+Assembles seccomp-tools style text into a filter and verifies it. Each line is a statement,
+optionally after labels (\`0004:\`, \`allow:\`):
+  A = arch | sys_number | args[N] | args[N] >> 32 | instruction_pointer | mem[N] | X | 7
+  X = A | mem[N] | 7      mem[N] = A | X      A += 1 (also -= *= /= &= |= ^= <<= >>=)   A = -A
+  if (A == read) goto L [else goto M]      if (!(A & 0x4)) goto L      A >= 0x40000000 ? L : next
+  goto L      return ALLOW | KILL | KILL_PROCESS | TRAP | ERRNO(EACCES) | TRACE(1) | LOG | USER_NOTIF | A
+Targets are labels, \`next\`, or line numbers (listing line numbers when lines carry them).
+Listings, hex lines and C initializers are read too. Comments start with # or //. - reads stdin.
+
+Options:
+  -f, --format F  hex (default): one \`code jt jf k\` line per instruction; binary: raw bytes
+  -a, --arch A    the arch of syscall names where the program does not test the arch (default x86_64)
+  -h, --help      show this help
+
+Exit codes: 0 success, 2 usage errors or errors in FILE (reported as FILE:LINE:COL).
+`,
+  decompile: `Usage: sandbox-studio decompile FILE [--arch A]
+
+Turns a seccomp filter (any the kernel accepts: the studio's, libseccomp's, one read back from a
+process) into a policy that gives every syscall the same verdict, and prints it as YAML. FILE is
+read as for disasm. What a policy cannot say exactly is reported on stderr and in the header.
+
+Options:
+  -a, --arch A  the ABI to assume when the filter never tests the arch (default x86_64)
+  -h, --help    show this help
+
+Exit codes: 0 success, 2 usage errors, an unreadable FILE or a filter that cannot be decompiled.
 `,
   serve: `Usage: sandbox-studio serve [--port N] [--host 127.0.0.1] [--workspace DIR] [--open]
 

@@ -1,0 +1,89 @@
+// Which named constants a policy condition may use, and the kernel uapi header each family comes
+// from. A family takes every object-like macro whose name matches `names` among the macros the
+// headers define (including what they include, hence the narrow patterns). Values are per arch:
+// O_DIRECTORY, O_LARGEFILE, SIGSTKSZ, TIOC*/FS_IOC_* encodings and others differ.
+
+/**
+ * @typedef {object} ConstantFamily
+ * @property {string} family
+ * @property {string[]} headers
+ * @property {RegExp} names
+ * @property {boolean} [optional]  the header exists only on some arches (e.g. asm/prctl.h on x86)
+ */
+
+/** @type {ConstantFamily[]} */
+export const KERNEL_FAMILIES = [
+  {
+    family: 'mman',
+    headers: ['linux/mman.h'],
+    names: /^(PROT_|MAP_|MADV_|MREMAP_|MLOCK_|MCL_|MS_(ASYNC|INVALIDATE|SYNC)$|PKEY_)/,
+  },
+  { family: 'fcntl', headers: ['linux/fcntl.h'], names: /^(O_|F_|FD_|AT_|DN_)/ },
+  { family: 'openat2', headers: ['linux/openat2.h'], names: /^RESOLVE_/ },
+  { family: 'sched', headers: ['linux/sched.h'], names: /^(CLONE_|SCHED_|CSIGNAL$)/ },
+  { family: 'prctl', headers: ['linux/prctl.h'], names: /^PR_/ },
+  { family: 'arch_prctl', headers: ['asm/prctl.h'], names: /^ARCH_/, optional: true },
+  // linux/seccomp.h uses _IOWR without including linux/ioctl.h (programs include sys/ioctl.h).
+  { family: 'seccomp', headers: ['linux/ioctl.h', 'linux/seccomp.h'], names: /^SECCOMP_/ },
+  { family: 'futex', headers: ['linux/futex.h'], names: /^FUTEX_/ },
+  { family: 'signal', headers: ['asm/signal.h'], names: /^(SIG|SA_|SS_|MINSIGSTKSZ$)/ },
+  { family: 'errno', headers: ['asm/errno.h'], names: /^E[A-Z0-9]+$/ },
+  {
+    family: 'resource',
+    headers: ['linux/resource.h'],
+    names: /^(RLIMIT_|RLIM_INFINITY$|PRIO_|RUSAGE_)/,
+  },
+  {
+    family: 'wait',
+    headers: ['linux/wait.h'],
+    names: /^(W(NOHANG|UNTRACED|STOPPED|EXITED|CONTINUED|NOWAIT)|__W(NOTHREAD|ALL|CLONE)|P_)/,
+  },
+  { family: 'time', headers: ['linux/time.h'], names: /^(CLOCK_|TIMER_ABSTIME$|ITIMER_)/ },
+  { family: 'random', headers: ['linux/random.h'], names: /^GRND_/ },
+  { family: 'memfd', headers: ['linux/memfd.h'], names: /^MFD_/ },
+  { family: 'eventpoll', headers: ['linux/eventpoll.h'], names: /^EPOLL/ },
+  { family: 'close_range', headers: ['linux/close_range.h'], names: /^CLOSE_RANGE_/ },
+  { family: 'falloc', headers: ['linux/falloc.h'], names: /^FALLOC_FL_/ },
+  { family: 'socketcall', headers: ['linux/net.h'], names: /^SYS_[A-Z]+$/ },
+  { family: 'sockopt', headers: ['asm/socket.h'], names: /^(SO_|SOL_SOCKET$|SCM_)/ },
+  { family: 'ptrace', headers: ['linux/ptrace.h'], names: /^PTRACE_/ },
+  { family: 'keyctl', headers: ['linux/keyctl.h'], names: /^(KEYCTL_|KEY_SPEC_)/ },
+  {
+    family: 'mount',
+    headers: ['linux/fcntl.h', 'linux/mount.h'], // OPEN_TREE_CLOEXEC is O_CLOEXEC
+    names: /^(MS_|MOUNT_ATTR_|OPEN_TREE_|MOVE_MOUNT_|FSOPEN_|FSMOUNT_|FSPICK_)/,
+  },
+  // ioctl requests: asm/ioctls.h is asm-generic/ioctls.h on all six arches (checked by the
+  // TCGETS = 0x5401 test), but it is read per arch anyway because _IOR/_IOW sizes are.
+  // The struct headers come first so that the host compiler knows the _IOR/_IOW sizes; their own
+  // TC* macros (TCIFLUSH, TCOOFF…) are the arguments of TCFLSH/TCXONC, welcome here.
+  {
+    family: 'tty_ioctl',
+    headers: ['asm/termbits.h', 'linux/serial.h', 'asm/ioctls.h'],
+    names: /^(TC|TIOC|FIO)/,
+  },
+  // linux/sockios.h uses _IOR and FIONREAD/TIOCOUTQ without including their headers.
+  {
+    family: 'socket_ioctl',
+    headers: ['linux/ioctl.h', 'asm/ioctls.h', 'linux/sockios.h'],
+    names: /^(SIOC|FIO)/,
+  },
+  {
+    family: 'fs_ioctl',
+    headers: ['linux/fs.h', 'linux/fiemap.h', 'linux/blktrace_api.h'],
+    names: /^(FS_IOC_|FI[A-Z]+$|BLK[A-Z0-9]+$|RENAME_|SEEK_)/,
+  },
+];
+
+/**
+ * Socket families, types and flags are not uapi: the kernel keeps them in include/linux/socket.h
+ * and include/linux/net.h. glibc's copies (bits/socket.h, bits/socket_type.h) are the same on
+ * every arch the studio targets (they differ only on MIPS, SPARC and Alpha), so they are read once
+ * from the host and written to every arch; the generator checks SOCK_NONBLOCK/SOCK_CLOEXEC against
+ * each arch's O_NONBLOCK/O_CLOEXEC.
+ */
+export const HOST_LIBC_FAMILY = {
+  family: 'socket',
+  headers: ['sys/socket.h'],
+  names: /^(AF_|PF_|SOCK_|MSG_|SHUT_|SOMAXCONN$)/,
+};
