@@ -1,3 +1,4 @@
+import { evaluateCompare } from './interpret';
 import type { ArgCompare, ArgCondition, ArgIndex, ResolvedArchPolicy } from './resolved';
 
 /**
@@ -100,26 +101,9 @@ export function holdsWith(
   }
 }
 
-/** `((value & mask) op compared)` at the compare's width and signedness. */
+/** `((value & mask) op compared)`: the reference interpreter's meaning, for one argument value. */
 export function compareHolds(compare: ArgCompare, value: bigint): boolean {
-  const width = compare.width;
-  const masked = BigInt.asUintN(width, value) & (compare.mask ?? (1n << BigInt(width)) - 1n);
-  const order = (x: bigint) =>
-    compare.signed ? BigInt.asIntN(width, x) : BigInt.asUintN(width, x);
-  const left = order(masked);
-  const right = order(compare.value);
-  switch (compare.op) {
-    case '==':
-      return left === right;
-    case '!=':
-      return left !== right;
-    case '<':
-      return left < right;
-    case '<=':
-      return left <= right;
-    case '>':
-      return left > right;
-    case '>=':
-      return left >= right;
-  }
+  const args = [0n, 0n, 0n, 0n, 0n, 0n] as [bigint, bigint, bigint, bigint, bigint, bigint];
+  args[compare.arg] = BigInt.asUintN(64, value);
+  return evaluateCompare(compare, args);
 }
