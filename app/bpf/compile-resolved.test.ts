@@ -439,6 +439,23 @@ describe('weighted dispatch', () => {
     }
   });
 
+  it('without weights, puts the syscalls the policy lets run above the ones it denies', () => {
+    // Allow 0..9 and every tenth number up to 300; kill the rest.
+    const allowed = [
+      ...Array.from({ length: 10 }, (_, i) => i),
+      ...Array.from({ length: 30 }, (_, i) => 10 * i + 15),
+    ];
+    const rules = allowed.map((nr, i) => resolvedRule(nr, ALLOW, undefined, i + 1));
+    const { program } = compileResolved(
+      resolvedPolicy([archPolicy('x86_64', KILL_PROCESS, rules)]),
+    );
+    const mean = (nrs: readonly number[]): number =>
+      nrs.reduce((sum, nr) => sum + runFilter(program, seccompDataFor(nr)).executed, 0) /
+      nrs.length;
+    const denied = Array.from({ length: 300 }, (_, nr) => nr).filter((nr) => !allowed.includes(nr));
+    expect(mean(allowed)).toBeLessThan(mean(denied));
+  });
+
   it('still decides everything correctly on random policies with random weights', () => {
     fc.assert(
       fc.property(

@@ -72,8 +72,9 @@ function badArchActionOf(policy: ResolvedPolicy, options: CompileOptions): Secco
  * are `RET K` for argument-free verdicts, or blocks of argument checks placed after the search,
  * one copy per distinct block. Argument-free paths use only `LD W ABS` nr/arch, `JEQ/JGE K` and
  * `RET K`, so the kernel's action cache proves every plain ALLOW constant. The tree minimizes the
- * expected instructions run, every syscall of the arch being equally likely unless
- * `options.weights` says how often each is called.
+ * expected instructions run: with `options.weights` (how often each syscall is called, e.g. from a
+ * recorded trace) as measured; without, every syscall the policy lets run is taken as equally
+ * likely and each one it denies as much rarer (a program that runs cleanly rarely makes them).
  */
 export function compileResolved(
   policy: ResolvedPolicy,

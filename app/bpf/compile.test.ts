@@ -259,16 +259,17 @@ describe('long programs and the 255-instruction reach of conditional jumps', () 
     const worst = Math.max(...NUMBERS.map((n) => runFilter(program, seccompDataFor(n)).executed));
     expect(worst).toBeLessThanOrEqual(compiled.stats.maxExecuted);
     // arch load + check + nr load + ceil(log2(ranges)) tests + RET; the tree minimizes the mean
-    // over the arch's syscalls, so its longest path may be a few tests longer than a perfect
-    // search (rarely used ranges such as the x32 one sit deeper).
+    // over the syscalls the policy lets run (denied ones are taken to be rare), so its longest
+    // path may be a few tests longer than a perfect search.
     expect(compiled.stats.maxExecuted).toBeLessThanOrEqual(
-      3 + Math.ceil(Math.log2(compiled.stats.ranges)) + 1 + 3,
+      3 + Math.ceil(Math.log2(compiled.stats.ranges)) + 1 + 4,
     );
+    const allowed = ALL_NAMES.filter((_, i) => i % 3 === 0);
     const mean =
-      ALL_NAMES.reduce(
+      allowed.reduce(
         (sum, name) => sum + runFilter(program, seccompDataFor(nr(name))).executed,
         0,
-      ) / ALL_NAMES.length;
+      ) / allowed.length;
     expect(mean).toBeLessThanOrEqual(3 + Math.log2(compiled.stats.ranges) + 1);
   });
 

@@ -22,7 +22,13 @@ export const ExecEvent = z.object({
   argv: z.array(z.string()),
 });
 /** A syscall the policy does not allow yet (learn mode), reported once per occurrence. */
-export const SyscallEvent = z.object({ type: z.literal('syscall'), ...base, ...syscallFields });
+export const SyscallEvent = z.object({
+  type: z.literal('syscall'),
+  ...base,
+  ...syscallFields,
+  /** What the policy as deployed would do with it (`kill-process`, `errno EPERM`). */
+  action: z.string().optional(),
+});
 /** A syscall the policy denies (check mode), with the action applied, e.g. `errno EACCES`. */
 export const DeniedEvent = z.object({
   type: z.literal('denied'),

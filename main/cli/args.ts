@@ -26,6 +26,8 @@ export type CliCommand =
       readonly kind: 'learn';
       readonly policy: string;
       readonly json: boolean;
+      /** Human output: every syscall event, not only the first of each syscall. */
+      readonly all: boolean;
       readonly update: boolean;
       readonly command?: readonly string[];
     }
@@ -33,6 +35,7 @@ export type CliCommand =
       readonly kind: 'check';
       readonly policy: string;
       readonly json: boolean;
+      readonly all: boolean;
       readonly command?: readonly string[];
     }
   | {
@@ -68,6 +71,7 @@ export type CliCommand =
 
 const help = { type: 'boolean', short: 'h' } as const;
 const json = { type: 'boolean' } as const;
+const all = { type: 'boolean' } as const;
 const archOption = { type: 'string', short: 'a' } as const;
 
 /** Parses `sandbox-studio ARGS`; throws UsageError (exit 2) for anything it does not understand. */
@@ -96,6 +100,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     case 'learn': {
       const { values, positionals } = parse(first, own, {
         json,
+        all,
         update: { type: 'boolean' },
         help,
       });
@@ -104,17 +109,19 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         kind: 'learn',
         policy: onePolicy(first, positionals),
         json: values.json === true,
+        all: values.all === true,
         update: values.update === true,
         ...withCommand(first, command),
       };
     }
     case 'check': {
-      const { values, positionals } = parse(first, own, { json, help });
+      const { values, positionals } = parse(first, own, { json, all, help });
       if (values.help) return { kind: 'help', topic: first };
       return {
         kind: 'check',
         policy: onePolicy(first, positionals),
         json: values.json === true,
+        all: values.all === true,
         ...withCommand(first, command),
       };
     }

@@ -27,6 +27,7 @@ describe('parseCliArgs', () => {
       kind: 'learn',
       policy: 'p.sandbox.yaml',
       json: false,
+      all: false,
       update: false,
     });
     expect(
@@ -35,6 +36,7 @@ describe('parseCliArgs', () => {
       kind: 'learn',
       policy: 'p.sandbox.yaml',
       json: true,
+      all: false,
       update: true,
       command: ['ls', '-la', '--', '/'],
     });
@@ -45,6 +47,7 @@ describe('parseCliArgs', () => {
       kind: 'check',
       policy: 'p.yaml',
       json: false,
+      all: false,
       command: ['/bin/true'],
     });
     expect(parseCliArgs(['compile', 'p.yaml'])).toEqual({

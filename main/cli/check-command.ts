@@ -9,6 +9,7 @@ import { runSupervised } from './supervised-run';
 export interface CheckOptions {
   readonly policy: string;
   readonly json: boolean;
+  readonly all: boolean;
   readonly command?: readonly string[];
 }
 
@@ -26,7 +27,7 @@ export async function checkCommand(
     file: loaded.file,
     ...(options.command ? { command: options.command } : {}),
     startSession: await startSession(),
-    onEvent: createEventPrinter(io, options.json),
+    onEvent: createEventPrinter(io, options),
   });
   const verdict = summarizeRun('check', events);
   const report = options.json ? io.stderr : io.stdout;

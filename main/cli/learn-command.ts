@@ -13,6 +13,7 @@ import { runSupervised } from './supervised-run';
 export interface LearnOptions {
   readonly policy: string;
   readonly json: boolean;
+  readonly all: boolean;
   readonly update: boolean;
   readonly command?: readonly string[];
 }
@@ -34,7 +35,7 @@ export async function learnCommand(
     file: loaded.file,
     ...(options.command ? { command: options.command } : {}),
     startSession: await startSession(),
-    onEvent: createEventPrinter(io, options.json),
+    onEvent: createEventPrinter(io, options),
   });
   const report = options.json ? io.stderr : io.stdout;
   const learned = tallySyscalls(events, 'syscall');

@@ -23,28 +23,32 @@ Exit codes: 0 success, 1 the run failed (check: denials or a non-zero exit), 2 u
 `;
 
 const COMMANDS: Readonly<Record<CommandName, string>> = {
-  learn: `Usage: sandbox-studio learn POLICY [--json] [--update] [-- CMD ARGS...]
+  learn: `Usage: sandbox-studio learn POLICY [--json] [--all] [--update] [-- CMD ARGS...]
 
 Runs the policy's target (or CMD ARGS... after --) with every syscall the policy does not allow
 reported instead of denied, then lists those syscalls with their counts.
 
 Options:
-  --json      print exactly one JSON event per line on stdout (messages go to stderr)
+  --json      print exactly one JSON event per line on stdout, every syscall (messages go to stderr)
+  --all       print every syscall event, not only the first of each syscall
   --update    add the syscalls the run used to POLICY's allow rules (the file is saved atomically)
   -h, --help  show this help
 
-Output: one line per event (time, pid/tid, syscall with raw arguments); the program's own stdout
+Output: one line per event (time, pid/tid, syscall with raw arguments), each syscall only the
+first time it is seen unless --all (the closing table counts them all); the program's own stdout
 and stderr pass through unchanged.
 
 Exit codes: 0 the run completed (whatever the program's exit status), 1 the run failed to start or
 the supervisor failed, 2 usage or policy errors.
 `,
-  check: `Usage: sandbox-studio check POLICY [--json] [-- CMD ARGS...]
+  check: `Usage: sandbox-studio check POLICY [--json] [--all] [-- CMD ARGS...]
 
-Runs the policy's target (or CMD ARGS... after --) under the policy and reports every denial.
+Runs the policy's target (or CMD ARGS... after --) under the policy and reports every denial:
+the first of each syscall and action as it happens (every one with --all), then their counts.
 
 Options:
-  --json      print exactly one JSON event per line on stdout (messages go to stderr)
+  --json      print exactly one JSON event per line on stdout, every denial (messages go to stderr)
+  --all       print every denial, not only the first of each syscall and action
   -h, --help  show this help
 
 Exit codes: 0 the program exited 0 and nothing was denied, 1 something was denied or the program

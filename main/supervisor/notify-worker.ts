@@ -10,7 +10,7 @@ import type { BpfProgram, SeccompData } from '../../app/bpf/program';
 import { POLL } from '../../app/linux/constants';
 import { errnoByName } from '../../app/linux/errno';
 import { signalNumber } from '../../app/linux/signals';
-import { displaySyscallName, syscallNumber } from '../../app/linux/syscalls';
+import { syscallNumber } from '../../app/linux/syscalls';
 import { AUDIT_ARCH } from '../../app/linux/constants';
 import type { TraceEvent } from '../../app/trace/events';
 import { libc } from '../../native-bridge/linux/libc';
@@ -22,6 +22,7 @@ import {
 } from '../../native-bridge/linux/seccomp-abi';
 import { readRemoteArgv, readRemoteString } from '../../native-bridge/linux/remote-memory';
 import { threadGroupOf } from '../../native-bridge/linux/proc';
+import { SyscallRecordWriter } from './syscall-records';
 import type { NotifyWorkerData, WorkerMessage } from './worker-protocol';
 
 const data = workerData as NotifyWorkerData;
@@ -37,6 +38,7 @@ const BATCH_MAX = 512;
 const BATCH_MS = 25;
 
 let batch: TraceEvent[] = [];
+const records = new SyscallRecordWriter(BATCH_MAX);
 let lastFlush = Date.now();
 let notifications = 0;
 let launcherExecSeen = false;
@@ -50,7 +52,13 @@ function now(): number {
 }
 
 function flush(): void {
-  if (batch.length > 0) post({ kind: 'events', events: batch });
+  if (records.length > 0) {
+    const taken = records.take();
+    parentPort?.postMessage({ kind: 'events', events: batch, records: taken } as WorkerMessage, [
+      taken.meta.buffer,
+      taken.args.buffer,
+    ]);
+  } else if (batch.length > 0) post({ kind: 'events', events: batch });
   batch = [];
   lastFlush = Date.now();
 }
@@ -58,6 +66,10 @@ function flush(): void {
 function emit(event: TraceEvent): void {
   batch.push(event);
   if (batch.length >= BATCH_MAX) flush();
+}
+
+function pending(): boolean {
+  return batch.length > 0 || records.length > 0;
 }
 
 function readNotification(buf: Buffer): { id: bigint; tid: number; seccompData: SeccompData } {
@@ -94,10 +106,6 @@ function stillValid(id: bigint): boolean {
   return c.ioctl(data.listenerFd, IOCTL.idValid, idBuf) === 0;
 }
 
-function archName(arch: number): string {
-  return arch === AUDIT_ARCH.AUDIT_ARCH_X86_64 ? 'x86_64' : `0x${arch.toString(16)}`;
-}
-
 function execEvent(tid: number, pid: number, id: bigint, sd: SeccompData): void {
   if (!launcherExecSeen && tid === data.launcherPid) {
     launcherExecSeen = true;
@@ -120,18 +128,20 @@ function handle(buf: Buffer): void {
     sd.arch === AUDIT_ARCH.AUDIT_ARCH_X86_64 && (sd.nr === NR_EXECVE || sd.nr === NR_EXECVEAT);
   const decision = decideNotification(data.mode, program, sd);
   if (decision.event !== 'none') {
-    const arch = archName(sd.arch);
-    emit({
-      type: decision.event,
-      t: now(),
-      pid,
-      tid,
-      name: arch === 'x86_64' ? displaySyscallName('x86_64', sd.nr) : `nr_${sd.nr}`,
-      nr: sd.nr,
-      arch,
-      args: sd.args.map((a) => `0x${a.toString(16)}`),
-      action: decision.action,
-    } as TraceEvent);
+    records.add(
+      {
+        t: now(),
+        pid,
+        tid,
+        nr: sd.nr,
+        arch: sd.arch,
+        denied: decision.event === 'denied',
+        action: decision.action,
+      },
+      buf,
+      NOTIF.args,
+    );
+    if (records.full) flush();
   }
   if (isExec && decision.reply.kind === 'continue') execEvent(tid, pid, id, sd);
   if (decision.signal && SIGSYS !== undefined) {
@@ -165,7 +175,7 @@ function loop(): void {
   while (Atomics.load(stop, 0) === 0) {
     pollfd.writeInt16LE(0, 6);
     // Wake up in time to deliver a pending batch within BATCH_MS; otherwise idle-wait longer.
-    const timeout = batch.length > 0 ? Math.max(1, BATCH_MS - (Date.now() - lastFlush)) : 100;
+    const timeout = pending() ? Math.max(1, BATCH_MS - (Date.now() - lastFlush)) : 100;
     const ready = c.poll(pollfd, 1, timeout);
     if (ready < 0) {
       if (c.lastErrno() === EINTR) continue;

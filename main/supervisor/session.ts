@@ -24,6 +24,7 @@ import { findFds, SECCOMP_LISTENER_LINK } from '../../native-bridge/linux/proc';
 import { CONTROL_FD, type LaunchSpec, type LauncherMessage } from '../../native-bridge/launch-spec';
 import { builtEntry } from '../paths';
 import type { RunOutcome, SupervisorSession, SupervisorSessionOptions } from './types';
+import { decodeSyscallRecords } from './syscall-records';
 import type { NotifyWorkerData, WorkerMessage } from './worker-protocol';
 
 const FLUSH_MS = 16;
@@ -277,7 +278,10 @@ class Session implements SupervisorSession {
     this.waits.push(
       new Promise<void>((resolve) => {
         worker.on('message', (message: WorkerMessage) => {
-          if (message.kind === 'events') this.emit(message.events);
+          if (message.kind === 'events') {
+            this.emit(message.events);
+            if (message.records) this.emit(decodeSyscallRecords(message.records));
+          }
           else if (message.kind === 'failed') {
             this.fail(`supervisor: ${message.message}`, 'supervisor');
             this.closeListener(); // pending syscalls of the target now fail with ENOSYS

@@ -1,6 +1,7 @@
 import type { RunMode } from '../../app/api/contract';
 import type { BpfProgram } from '../../app/bpf/program';
 import type { TraceEvent } from '../../app/trace/events';
+import type { SyscallRecordBatch } from './syscall-records';
 
 /** What the session hands the notification worker. */
 export interface NotifyWorkerData {
@@ -17,7 +18,7 @@ export interface NotifyWorkerData {
 }
 
 export type WorkerMessage =
-  | { kind: 'events'; events: TraceEvent[] }
+  | { kind: 'events'; events: TraceEvent[]; records?: SyscallRecordBatch }
   | { kind: 'info'; message: string }
   | { kind: 'warning'; message: string }
   | { kind: 'done'; notifications: number }

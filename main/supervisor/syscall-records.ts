@@ -1,0 +1,141 @@
+/**
+ * Syscall events travel from the notification worker to the main thread as flat typed arrays,
+ * transferred rather than cloned: the worker sits on the target's critical path (the target waits
+ * for each reply), so building and cloning an object per notification there slows the target
+ * down, while decoding on the main thread runs on the other core.
+ */
+import { archForAudit } from '../../app/linux/arches';
+import { displaySyscallName } from '../../app/linux/syscalls';
+import type { DeniedEvent, SyscallEvent } from '../../app/trace/events';
+
+/** t, pid, tid, nr, arch, kind (0 syscall, 1 denied), action label index. */
+const META_STRIDE = 7;
+const ARG_COUNT = 6;
+
+export interface SyscallRecordBatch {
+  readonly count: number;
+  readonly meta: Float64Array<ArrayBuffer>;
+  readonly args: BigUint64Array<ArrayBuffer>;
+  /** Action labels this batch refers to by index. */
+  readonly labels: readonly string[];
+}
+
+export class SyscallRecordWriter {
+  private meta: Float64Array<ArrayBuffer>;
+  private args: BigUint64Array<ArrayBuffer>;
+  private count = 0;
+  private labels: string[] = [];
+  private readonly labelIndex = new Map<string, number>();
+
+  constructor(private readonly capacity: number) {
+    this.meta = new Float64Array(capacity * META_STRIDE);
+    this.args = new BigUint64Array(capacity * ARG_COUNT);
+  }
+
+  get length(): number {
+    return this.count;
+  }
+
+  get full(): boolean {
+    return this.count >= this.capacity;
+  }
+
+  /** `args` is read from the notification buffer at `argsOffset` (six little-endian u64). */
+  add(
+    record: {
+      readonly t: number;
+      readonly pid: number;
+      readonly tid: number;
+      readonly nr: number;
+      readonly arch: number;
+      readonly denied: boolean;
+      readonly action: string;
+    },
+    notification: Buffer,
+    argsOffset: number,
+  ): void {
+    const m = this.count * META_STRIDE;
+    this.meta[m] = record.t;
+    this.meta[m + 1] = record.pid;
+    this.meta[m + 2] = record.tid;
+    this.meta[m + 3] = record.nr;
+    this.meta[m + 4] = record.arch;
+    this.meta[m + 5] = record.denied ? 1 : 0;
+    this.meta[m + 6] = this.label(record.action);
+    const a = this.count * ARG_COUNT;
+    for (let i = 0; i < ARG_COUNT; i++) {
+      this.args[a + i] = notification.readBigUInt64LE(argsOffset + 8 * i);
+    }
+    this.count += 1;
+  }
+
+  private label(action: string): number {
+    const known = this.labelIndex.get(action);
+    if (known !== undefined) return known;
+    this.labels.push(action);
+    this.labelIndex.set(action, this.labels.length - 1);
+    return this.labels.length - 1;
+  }
+
+  /** The records so far, and a fresh buffer for the next ones; the arrays can be transferred. */
+  take(): SyscallRecordBatch {
+    const batch: SyscallRecordBatch = {
+      count: this.count,
+      meta: this.meta,
+      args: this.args,
+      labels: this.labels,
+    };
+    this.meta = new Float64Array(this.capacity * META_STRIDE);
+    this.args = new BigUint64Array(this.capacity * ARG_COUNT);
+    this.count = 0;
+    this.labels = [];
+    this.labelIndex.clear();
+    return batch;
+  }
+}
+
+const auditArchNames = new Map<number, string>();
+
+/** Our arch name (`x86_64`, `x32`, `i386`, ...) or the AUDIT_ARCH value in hex. */
+function archLabel(auditArch: number, nr: number): string {
+  const arch = archForAudit(auditArch, nr);
+  if (arch) return arch;
+  let name = auditArchNames.get(auditArch);
+  if (!name) {
+    name = `0x${auditArch.toString(16)}`;
+    auditArchNames.set(auditArch, name);
+  }
+  return name;
+}
+
+function syscallLabel(auditArch: number, nr: number): string {
+  const arch = archForAudit(auditArch, nr);
+  return arch ? displaySyscallName(arch, nr) : `nr_${nr}`;
+}
+
+export function decodeSyscallRecords(batch: SyscallRecordBatch): (SyscallEvent | DeniedEvent)[] {
+  const events: (SyscallEvent | DeniedEvent)[] = new Array(batch.count);
+  for (let i = 0; i < batch.count; i++) {
+    const m = i * META_STRIDE;
+    const nr = batch.meta[m + 3] ?? 0;
+    const auditArch = batch.meta[m + 4] ?? 0;
+    const a = i * ARG_COUNT;
+    const args: string[] = new Array(ARG_COUNT);
+    for (let j = 0; j < ARG_COUNT; j++) args[j] = `0x${(batch.args[a + j] ?? 0n).toString(16)}`;
+    const fields = {
+      t: batch.meta[m] ?? 0,
+      pid: batch.meta[m + 1] ?? 0,
+      tid: batch.meta[m + 2] ?? 0,
+      name: syscallLabel(auditArch, nr),
+      nr,
+      arch: archLabel(auditArch, nr),
+      args,
+    };
+    const action = batch.labels[batch.meta[m + 6] ?? 0] ?? '';
+    events[i] =
+      batch.meta[m + 5] === 1
+        ? { type: 'denied', ...fields, action }
+        : { type: 'syscall', ...fields, action };
+  }
+  return events;
+}
