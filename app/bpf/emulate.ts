@@ -12,6 +12,11 @@ export interface FilterRun {
   readonly ret: number;
   /** Instructions executed, the final RET included. */
   readonly executed: number;
+  /**
+   * Whether the run loaded anything but `nr` and `arch`: when not, every call of this syscall
+   * number on this arch gets the same verdict, whatever its arguments and instruction pointer.
+   */
+  readonly readsArguments: boolean;
 }
 
 type SeccompArgs = SeccompData['args'];
@@ -53,6 +58,8 @@ interface Machine {
   x: number;
   readonly mem: (number | undefined)[];
   readonly words: Uint32Array;
+  /** Set by a load of instruction_pointer or args. */
+  readsArguments: boolean;
 }
 
 function fail(pc: number, insn: BpfInstruction, why: string): never {
@@ -155,6 +162,7 @@ function load(m: Machine, insn: BpfInstruction, pc: number): number {
       if (k >= SECCOMP_DATA.size || k % 4 !== 0) {
         fail(pc, insn, `LD W ABS offset ${k} is outside or misaligned in struct seccomp_data`);
       }
+      if (k >= SECCOMP_DATA.instructionPointer) m.readsArguments = true;
       return m.words[k / 4] ?? 0;
     case OP.LD_W_LEN:
     case OP.LDX_W_LEN:
@@ -184,7 +192,7 @@ function load(m: Machine, insn: BpfInstruction, pc: number): number {
  * was written, or a division by the constant 0.
  */
 export function runFilter(p: BpfProgram, data: SeccompData): FilterRun {
-  const m: Machine = { a: 0, x: 0, mem: [], words: dataWords(data) };
+  const m: Machine = { a: 0, x: 0, mem: [], words: dataWords(data), readsArguments: false };
   let pc = 0;
   let executed = 0;
   for (;;) {
@@ -193,10 +201,11 @@ export function runFilter(p: BpfProgram, data: SeccompData): FilterRun {
       throw new BpfExecutionError(`execution reached instruction ${pc}, past the program's end`);
     }
     executed += 1;
-    if (insn.code === OP.RET_K) return { ret: insn.k >>> 0, executed };
-    if (insn.code === OP.RET_A) return { ret: m.a >>> 0, executed };
+    const { readsArguments } = m;
+    if (insn.code === OP.RET_K) return { ret: insn.k >>> 0, executed, readsArguments };
+    if (insn.code === OP.RET_A) return { ret: m.a >>> 0, executed, readsArguments };
     const result = step(m, insn, pc);
-    if ('ret' in result) return { ret: result.ret, executed };
+    if ('ret' in result) return { ret: result.ret, executed, readsArguments: m.readsArguments };
     pc = result.next;
   }
 }

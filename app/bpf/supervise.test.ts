@@ -42,6 +42,7 @@ const X86_64 = AUDIT_ARCH.AUDIT_ARCH_X86_64;
 const NOTIFY_RET = actionReturnValue(NOTIFY);
 const ALLOW_RET = actionReturnValue(ALLOW);
 const EXEC = new Set([nr('execve'), nr('execveat')]);
+const ALWAYS_NOTIFIED_NUMBERS = new Set(ALWAYS_NOTIFIED.map(nr));
 const NUMBERS = [
   ...Array.from({ length: 601 }, (_, i) => i),
   0x3fffffff,
@@ -70,7 +71,8 @@ const POLICIES: Record<string, Policy> = {
 
 /** What the supervised filter must return: ALLOW only where the deployed policy allows. */
 function expectedSupervised(policy: Policy, number: number): number {
-  const allowed = policyVerdict(policy, number).kind === 'allow' && !EXEC.has(number);
+  const allowed =
+    policyVerdict(policy, number).kind === 'allow' && !ALWAYS_NOTIFIED_NUMBERS.has(number);
   return allowed ? ALLOW_RET : NOTIFY_RET;
 }
 
@@ -148,7 +150,7 @@ describe('supervisedResolved', () => {
   const x86 = (defaultAction: SeccompAction, rules: ResolvedRule[]) =>
     resolvedPolicy([archPolicy('x86_64', defaultAction, rules)], KILL_PROCESS);
 
-  it('puts execve/execveat first, notifies every non-allow rule and keeps the order', () => {
+  it('puts the always-notified syscalls first, notifies every non-allow rule, keeps the order', () => {
     const policy = x86(ALLOW, [
       resolvedRule(nr('ptrace'), KILL_PROCESS, ALWAYS, 2),
       resolvedRule(nr('read'), ALLOW, cmp(0, '==', 0n), 3),
@@ -159,13 +161,12 @@ describe('supervisedResolved', () => {
     const [arch] = supervised.arches;
     expect(arch?.defaultAction).toEqual(ALLOW);
     expect(arch?.rules.map((r) => [r.nr, r.action.kind, r.condition.kind])).toEqual([
-      [nr('execve'), 'notify', 'true'],
-      [nr('execveat'), 'notify', 'true'],
+      ...ALWAYS_NOTIFIED.map((name) => [nr(name), 'notify', 'true']),
       [nr('ptrace'), 'notify', 'true'],
       [nr('read'), 'allow', 'cmp'],
       [nr('read'), 'notify', 'true'],
     ]);
-    expect(arch?.rules[3]).toBe(policy.arches[0]?.rules[1]);
+    expect(arch?.rules[ALWAYS_NOTIFIED.length + 1]).toBe(policy.arches[0]?.rules[1]);
   });
 
   it('notifies by default unless the policy allows by default', () => {

@@ -20,11 +20,32 @@ import { seccompDataFor } from './emulate';
 const NOTIFY: SeccompAction = { kind: 'notify' };
 const ALLOW: SeccompAction = { kind: 'allow' };
 
+/** Why the supervisor must see a syscall even where the policy allows it. */
+export type NotifiedReason = 'exec' | 'exit' | 'thread-exit' | 'self-sandbox';
+
 /**
- * Syscalls that always reach the supervisor: the launcher's own execve must block until the
- * supervisor holds the listener fd (the fd is close-on-exec), and execveat is the same door.
+ * Syscalls that always reach the supervisor, and why. exec: the launcher's own execve must block
+ * until the supervisor holds the listener fd (the fd is close-on-exec), execveat is the same door,
+ * and each exec of the run is reported with its path and argv. exit: exit_group carries the exit
+ * status of processes the supervisor is not the parent of (the process tree); thread-exit: a
+ * thread that makes only allowed syscalls is still seen once, when it ends. self-sandbox: a
+ * program restricting itself (its own seccomp filter, no_new_privs, dumpable, rlimits,
+ * capabilities, Landlock) is reported for audits. Each costs one round trip per call.
  */
-export const ALWAYS_NOTIFIED: readonly string[] = ['execve', 'execveat'];
+export const ALWAYS_NOTIFIED_REASONS: Readonly<Record<string, NotifiedReason>> = {
+  execve: 'exec',
+  execveat: 'exec',
+  exit_group: 'exit',
+  exit: 'thread-exit',
+  seccomp: 'self-sandbox',
+  prctl: 'self-sandbox',
+  setrlimit: 'self-sandbox',
+  prlimit64: 'self-sandbox',
+  capset: 'self-sandbox',
+  landlock_restrict_self: 'self-sandbox',
+};
+
+export const ALWAYS_NOTIFIED: readonly string[] = Object.keys(ALWAYS_NOTIFIED_REASONS);
 
 /** Rules the supervisor adds have no text; they point at the start of the file. */
 const SYNTHETIC_RANGE: SourceRange = {
@@ -61,7 +82,7 @@ function supervisedArch(policy: ResolvedArchPolicy): ResolvedArchPolicy {
 
 /**
  * The policy behind the learn/check filter (DESIGN.md "Run modes"): exactly where the deployed
- * policy allows (for the given arguments too), the kernel allows, except execve/execveat;
+ * policy allows (for the given arguments too), the kernel allows, except ALWAYS_NOTIFIED;
  * everything else is notified, so the supervisor sees the arguments of what is not allowed yet.
  * Rewriting each rule's action in place keeps first-match order.
  */

@@ -53,9 +53,20 @@ export function archInfo(arch: Arch): ArchInfo {
  * share AUDIT_ARCH_X86_64 and differ by x32's bit in `nr`. Undefined for other arches.
  */
 export function archForAudit(auditArch: number, nr: number): Arch | undefined {
-  const candidates = [...INFO.values()].filter((info) => info.auditArch === auditArch >>> 0);
+  const candidates = ABIS_BY_AUDIT_ARCH.get(auditArch >>> 0) ?? [];
   const withBase = candidates.find(
     (info) => info.syscallBase !== undefined && (nr & info.syscallBase) !== 0,
   );
   return (withBase ?? candidates.find((info) => info.syscallBase === undefined))?.name;
 }
+
+/** Called for every event of a run: the ABIs of each AUDIT_ARCH, looked up once. */
+const ABIS_BY_AUDIT_ARCH: ReadonlyMap<number, readonly ArchInfo[]> = (() => {
+  const byAudit = new Map<number, ArchInfo[]>();
+  for (const info of INFO.values()) {
+    const list = byAudit.get(info.auditArch >>> 0) ?? [];
+    list.push(info);
+    byAudit.set(info.auditArch >>> 0, list);
+  }
+  return byAudit;
+})();

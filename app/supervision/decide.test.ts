@@ -35,7 +35,7 @@ linux:
 describe('decideNotification', () => {
   it('lets allowed syscalls through silently in both modes', () => {
     for (const mode of ['learn', 'check'] as const) {
-      expect(decideNotification(mode, program, seccompDataFor(nr('read')))).toEqual({
+      expect(decideNotification(mode, program, seccompDataFor(nr('read')))).toMatchObject({
         reply: { kind: 'continue' },
         event: 'none',
         action: 'allow',
@@ -44,7 +44,7 @@ describe('decideNotification', () => {
   });
 
   it('learn mode records what the policy does not allow and lets it run', () => {
-    expect(decideNotification('learn', program, seccompDataFor(nr('openat')))).toEqual({
+    expect(decideNotification('learn', program, seccompDataFor(nr('openat')))).toMatchObject({
       reply: { kind: 'continue' },
       event: 'syscall',
       action: 'errno EACCES',
@@ -55,7 +55,7 @@ describe('decideNotification', () => {
   });
 
   it('check mode returns the errno the policy asks for', () => {
-    expect(decideNotification('check', program, seccompDataFor(nr('openat')))).toEqual({
+    expect(decideNotification('check', program, seccompDataFor(nr('openat')))).toMatchObject({
       reply: { kind: 'errno', errno: 13 },
       event: 'denied',
       action: 'errno EACCES',
@@ -76,7 +76,7 @@ describe('decideNotification', () => {
   });
 
   it('log is allowed but recorded', () => {
-    expect(decideNotification('check', program, seccompDataFor(nr('getpid')))).toEqual({
+    expect(decideNotification('check', program, seccompDataFor(nr('getpid')))).toMatchObject({
       reply: { kind: 'continue' },
       event: 'syscall',
       action: 'log',
@@ -112,7 +112,7 @@ linux:
     const allowed = seccompDataFor(nr('ioctl'), [1n, 0x5401n]);
     const other = seccompDataFor(nr('ioctl'), [1n, 0x5412n]);
     expect(decideNotification('check', conditional, allowed).event).toBe('none');
-    expect(decideNotification('check', conditional, other)).toEqual({
+    expect(decideNotification('check', conditional, other)).toMatchObject({
       reply: { kind: 'errno', errno: 25 },
       event: 'denied',
       action: 'errno ENOTTY',
@@ -124,7 +124,7 @@ linux:
   });
 
   it('names trace and trap data, and fails traced syscalls with ENOSYS (no tracer)', () => {
-    expect(decideNotification('check', conditional, seccompDataFor(nr('ptrace')))).toEqual({
+    expect(decideNotification('check', conditional, seccompDataFor(nr('ptrace')))).toMatchObject({
       reply: { kind: 'errno', errno: 38 },
       event: 'denied',
       action: 'trace 9',
@@ -133,5 +133,25 @@ linux:
       action: 'trap 3',
       signal: { scope: 'thread', name: 'SIGSYS' },
     });
+  });
+});
+
+describe('decideNotification: remembering decisions', () => {
+  it('says a decision is argument-free only when the filter never looked at the arguments', () => {
+    const filter = deployed(`version: 1
+linux:
+  seccomp:
+    default: kill-process
+    rules:
+      - allow: [read]
+      - allow: mmap
+        when: "arg2 == 3"
+`);
+    const free = (name: string, args: bigint[] = []) =>
+      decideNotification('check', filter, seccompDataFor(nr(name), args)).argumentFree;
+    expect(free('read')).toBe(true);
+    expect(free('getpid')).toBe(true);
+    expect(free('mmap', [0n, 0n, 3n])).toBe(false);
+    expect(free('mmap', [0n, 0n, 7n])).toBe(false);
   });
 });

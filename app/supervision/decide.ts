@@ -17,6 +17,11 @@ export interface NotificationDecision {
   readonly action: string;
   /** Signal the supervisor sends to emulate a kill or trap action (check mode). */
   readonly signal?: { readonly scope: 'process' | 'thread'; readonly name: 'SIGSYS' };
+  /**
+   * The filter read only `nr` and `arch`: every call of this syscall on this arch gets this same
+   * decision, so the supervisor may remember it instead of running the filter again.
+   */
+  readonly argumentFree: boolean;
 }
 
 function requireErrno(name: string): number {
@@ -37,7 +42,12 @@ export function decideNotification(
   deployed: BpfProgram,
   data: SeccompData,
 ): NotificationDecision {
-  const action = decodeReturnValue(runFilter(deployed, data).ret);
+  const run = runFilter(deployed, data);
+  return { ...decide(mode, run.ret), argumentFree: !run.readsArguments };
+}
+
+function decide(mode: RunMode, ret: number): Omit<NotificationDecision, 'argumentFree'> {
+  const action = decodeReturnValue(ret);
   const label = formatAction(policyAction(action));
   // Without a tracer attached, SECCOMP_RET_TRACE fails the syscall with ENOSYS in the kernel.
   if (action.kind === 'trace') {

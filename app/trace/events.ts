@@ -55,10 +55,23 @@ export const OutputEvent = z.object({
   ...base,
   data: z.string(),
 });
-/** Something went wrong in the studio or while applying a layer: `layer` and `errno` say what. */
+/** A process of the run, the first time the supervisor sees it (`ppid`: its parent). */
+export const ProcessEvent = z.object({
+  type: z.literal('process'),
+  ...base,
+  pid: z.number().int(),
+  ppid: z.number().int(),
+});
+/** A thread other than a process's main thread, the first time the supervisor sees it. */
+export const ThreadEvent = z.object({ type: z.literal('thread'), ...base, ...proc });
+/**
+ * Something went wrong in the studio or while applying a layer: `layer` and `errno` say what.
+ * `warning`: the run goes on (a best-effort layer that could not be applied, no run cgroup).
+ */
 export const ErrorEvent = z.object({
   type: z.literal('error'),
   ...base,
+  severity: z.enum(['error', 'warning']).optional(),
   message: z.string(),
   layer: z.string().optional(),
   errno: z.number().int().optional(),
@@ -73,6 +86,8 @@ export const TraceEvent = z.discriminatedUnion('type', [
   ExitEvent,
   OutputEvent,
   ErrorEvent,
+  ProcessEvent,
+  ThreadEvent,
 ]);
 
 export type ExecEvent = z.infer<typeof ExecEvent>;
@@ -82,5 +97,7 @@ export type SignalEvent = z.infer<typeof SignalEvent>;
 export type ExitEvent = z.infer<typeof ExitEvent>;
 export type OutputEvent = z.infer<typeof OutputEvent>;
 export type ErrorEvent = z.infer<typeof ErrorEvent>;
+export type ProcessEvent = z.infer<typeof ProcessEvent>;
+export type ThreadEvent = z.infer<typeof ThreadEvent>;
 export type TraceEvent = z.infer<typeof TraceEvent>;
 export type TraceEventType = TraceEvent['type'];

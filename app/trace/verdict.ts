@@ -128,8 +128,9 @@ function isKillAction(action: string): boolean {
   return action.startsWith('kill') || action === 'trap';
 }
 
+/** Errors that failed the run; warnings (best-effort layers) do not. */
 function errorEvents(events: readonly TraceEvent[]): ErrorEvent[] {
-  return events.filter((e): e is ErrorEvent => e.type === 'error');
+  return events.filter((e): e is ErrorEvent => e.type === 'error' && e.severity !== 'warning');
 }
 
 function describeError(e: ErrorEvent): string {

@@ -29,7 +29,11 @@ export function formatEventLine(event: TraceEvent): string | undefined {
           : `exited with status ${event.code ?? '?'}`
       }`;
     case 'error':
-      return `${time}  error: ${describeErrorEvent(event)}`;
+      return `${time}  ${event.severity ?? 'error'}: ${describeErrorEvent(event)}`;
+    case 'process':
+      return `${time}  ${event.pid}  started (parent ${event.ppid})`;
+    case 'thread':
+      return `${time}  ${event.pid}/${event.tid}  new thread`;
     case 'stdout':
     case 'stderr':
       return undefined;

@@ -5,13 +5,14 @@
  * It never closes that fd: the main thread does, after the worker has ended.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { decideNotification } from '../../app/supervision/decide';
+import { decideNotification, type NotificationDecision } from '../../app/supervision/decide';
 import type { BpfProgram, SeccompData } from '../../app/bpf/program';
 import { POLL } from '../../app/linux/constants';
 import { errnoByName } from '../../app/linux/errno';
 import { signalNumber } from '../../app/linux/signals';
-import { syscallNumber } from '../../app/linux/syscalls';
-import { AUDIT_ARCH } from '../../app/linux/constants';
+import { archForAudit } from '../../app/linux/arches';
+import { syscallName } from '../../app/linux/syscalls';
+import { ALWAYS_NOTIFIED_REASONS, type NotifiedReason } from '../../app/bpf/supervise';
 import type { TraceEvent } from '../../app/trace/events';
 import { libc } from '../../native-bridge/linux/libc';
 import {
@@ -21,7 +22,7 @@ import {
   USER_NOTIF_FD_SYNC_WAKE_UP,
 } from '../../native-bridge/linux/seccomp-abi';
 import { readRemoteArgv, readRemoteString } from '../../native-bridge/linux/remote-memory';
-import { threadGroupOf } from '../../native-bridge/linux/proc';
+import { threadIdentity } from '../../native-bridge/linux/proc';
 import { SyscallRecordWriter } from './syscall-records';
 import type { NotifyWorkerData, WorkerMessage } from './worker-protocol';
 
@@ -32,8 +33,6 @@ const program: BpfProgram = data.program;
 const ENOENT = errnoByName('ENOENT')?.value;
 const EINTR = errnoByName('EINTR')?.value;
 const SIGSYS = signalNumber('SIGSYS');
-const NR_EXECVE = syscallNumber('x86_64', 'execve');
-const NR_EXECVEAT = syscallNumber('x86_64', 'execveat');
 const BATCH_MAX = 512;
 const BATCH_MS = 25;
 
@@ -72,24 +71,21 @@ function pending(): boolean {
   return batch.length > 0 || records.length > 0;
 }
 
-function readNotification(buf: Buffer): { id: bigint; tid: number; seccompData: SeccompData } {
+function seccompDataOf(buf: Buffer): SeccompData {
   const args = [0, 1, 2, 3, 4, 5].map((i) => buf.readBigUInt64LE(NOTIF.args + 8 * i));
   return {
-    id: buf.readBigUInt64LE(NOTIF.id),
-    tid: buf.readUInt32LE(NOTIF.pid),
-    seccompData: {
-      nr: buf.readInt32LE(NOTIF.nr),
-      arch: buf.readUInt32LE(NOTIF.arch),
-      instructionPointer: buf.readBigUInt64LE(NOTIF.ip),
-      args: args as unknown as SeccompData['args'],
-    },
+    nr: buf.readInt32LE(NOTIF.nr),
+    arch: buf.readUInt32LE(NOTIF.arch),
+    instructionPointer: buf.readBigUInt64LE(NOTIF.ip),
+    args: args as unknown as SeccompData['args'],
   };
 }
 
 const resp = Buffer.alloc(RESP.size);
-function reply(id: bigint, error: number, continueSyscall: boolean): void {
+/** Replies to the notification in `notif`; its id is copied as bytes, never made a BigInt. */
+function reply(notif: Buffer, error: number, continueSyscall: boolean): void {
   resp.fill(0);
-  resp.writeBigUInt64LE(id, RESP.id);
+  notif.copy(resp, RESP.id, NOTIF.id, NOTIF.id + 8);
   resp.writeInt32LE(-error, RESP.error);
   resp.writeUInt32LE(continueSyscall ? 1 : 0, RESP.flags);
   if (c.ioctl(data.listenerFd, IOCTL.send, resp) < 0) {
@@ -101,40 +97,104 @@ function reply(id: bigint, error: number, continueSyscall: boolean): void {
 }
 
 const idBuf = Buffer.alloc(8);
-function stillValid(id: bigint): boolean {
-  idBuf.writeBigUInt64LE(id);
+function stillValid(notif: Buffer): boolean {
+  notif.copy(idBuf, 0, NOTIF.id, NOTIF.id + 8);
   return c.ioctl(data.listenerFd, IOCTL.idValid, idBuf) === 0;
 }
 
-function execEvent(tid: number, pid: number, id: bigint, sd: SeccompData): void {
+/**
+ * What the supervisor knows about one syscall of one ABI, looked up once: why it is always
+ * notified (if it is), and the decision when the deployed filter does not look at arguments.
+ */
+interface SyscallInfo {
+  readonly reason: NotifiedReason | undefined;
+  readonly execveat: boolean;
+  decision: NotificationDecision | undefined;
+}
+
+const infoByArch = new Map<number, Map<number, SyscallInfo>>();
+
+function syscallInfo(auditArch: number, nr: number): SyscallInfo {
+  let byNr = infoByArch.get(auditArch);
+  if (!byNr) infoByArch.set(auditArch, (byNr = new Map()));
+  let info = byNr.get(nr);
+  if (!info) {
+    const arch = archForAudit(auditArch, nr);
+    const name = arch ? syscallName(arch, nr) : undefined;
+    const reason = name === undefined ? undefined : ALWAYS_NOTIFIED_REASONS[name];
+    info = { reason, execveat: name === 'execveat', decision: undefined };
+    byNr.set(nr, info);
+  }
+  return info;
+}
+
+const processOf = new Map<number, number>();
+
+/**
+ * The process of a thread. The first notification of a thread reads /proc once: a new process is
+ * reported with its parent, a new thread of a known process as a thread (the process tree).
+ * Thread ids are not reused before the pid space wraps, far beyond one run.
+ */
+function identify(tid: number): number {
+  const known = processOf.get(tid);
+  if (known !== undefined) return known;
+  const identity = threadIdentity(tid);
+  if (!identity) return tid; // gone already: do not remember, the id may be reused
+  const pid = identity.tgid;
+  if (!processOf.has(pid)) {
+    processOf.set(pid, pid);
+    emit({ type: 'process', t: now(), pid, ppid: identity.ppid });
+  }
+  processOf.set(tid, pid);
+  if (pid !== tid) emit({ type: 'thread', t: now(), pid, tid });
+  return pid;
+}
+
+function execEvent(tid: number, pid: number, notif: Buffer, execveat: boolean): void {
   if (!launcherExecSeen && tid === data.launcherPid) {
     launcherExecSeen = true;
     emit({ type: 'exec', t: now(), pid, tid, path: data.targetPath, argv: [...data.targetArgv] });
     return;
   }
   // execveat's path and argv are one argument further along.
-  const shift = sd.nr === NR_EXECVEAT ? 1 : 0;
+  const shift = execveat ? 1 : 0;
+  const sd = seccompDataOf(notif);
   const path = readRemoteString(c, tid, sd.args[shift] ?? 0n);
   const argv = readRemoteArgv(c, tid, sd.args[shift + 1] ?? 0n);
-  if (!stillValid(id)) return; // the pid may have been reused while we read its memory
+  if (!stillValid(notif)) return; // the pid may have been reused while we read its memory
   emit({ type: 'exec', t: now(), pid, tid, path: path ?? '?', argv: argv ?? [] });
+}
+
+/**
+ * exit_group of a process the session did not start: its exit status, for the process tree (the
+ * session reports the first process's exit itself, with the signal if one killed it).
+ */
+function exitEvent(pid: number, notif: Buffer): void {
+  if (pid === data.launcherPid) return;
+  const code = notif.readUInt32LE(NOTIF.args) & 0xff;
+  emit({ type: 'exit', t: now(), pid, code, signal: null });
 }
 
 function handle(buf: Buffer): void {
   notifications += 1;
-  const { id, tid, seccompData: sd } = readNotification(buf);
-  const pid = threadGroupOf(tid);
-  const isExec =
-    sd.arch === AUDIT_ARCH.AUDIT_ARCH_X86_64 && (sd.nr === NR_EXECVE || sd.nr === NR_EXECVEAT);
-  const decision = decideNotification(data.mode, program, sd);
+  const tid = buf.readUInt32LE(NOTIF.pid);
+  const nr = buf.readInt32LE(NOTIF.nr);
+  const arch = buf.readUInt32LE(NOTIF.arch);
+  const pid = identify(tid);
+  const info = syscallInfo(arch, nr);
+  let decision = info.decision;
+  if (!decision) {
+    decision = decideNotification(data.mode, program, seccompDataOf(buf));
+    if (decision.argumentFree) info.decision = decision;
+  }
   if (decision.event !== 'none') {
     records.add(
       {
         t: now(),
         pid,
         tid,
-        nr: sd.nr,
-        arch: sd.arch,
+        nr,
+        arch,
         denied: decision.event === 'denied',
         action: decision.action,
       },
@@ -143,7 +203,10 @@ function handle(buf: Buffer): void {
     );
     if (records.full) flush();
   }
-  if (isExec && decision.reply.kind === 'continue') execEvent(tid, pid, id, sd);
+  if (decision.reply.kind === 'continue') {
+    if (info.reason === 'exec') execEvent(tid, pid, buf, info.execveat);
+    else if (info.reason === 'exit') exitEvent(pid, buf);
+  }
   if (decision.signal && SIGSYS !== undefined) {
     const sent =
       decision.signal.scope === 'process' ? c.kill(pid, SIGSYS) : c.tgkill(pid, tid, SIGSYS);
@@ -157,8 +220,8 @@ function handle(buf: Buffer): void {
       });
     }
   }
-  if (decision.reply.kind === 'continue') reply(id, 0, true);
-  else reply(id, decision.reply.errno, false);
+  if (decision.reply.kind === 'continue') reply(buf, 0, true);
+  else reply(buf, decision.reply.errno, false);
 }
 
 function loop(): void {

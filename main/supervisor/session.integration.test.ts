@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parsePolicy } from '../../app/policy/parse';
 import { addAllowedSyscalls } from '../../app/policy/edit';
 import type { RunMode } from '../../app/api/contract';
-import type { TraceEvent } from '../../app/trace/events';
+import type { ExecEvent, ExitEvent, ProcessEvent, TraceEvent } from '../../app/trace/events';
 import { builtEntry } from '../paths';
 import { startSupervisorSession } from './session';
 import type { RunOutcome, SupervisorSession } from './types';
@@ -147,6 +147,34 @@ linux:
     ).toEqual(expect.arrayContaining(['/bin/sh', '/bin/ls', '/usr/bin/wc']));
     expect(Number(output(events, 'stdout').trim())).toBeGreaterThan(5);
     expect(outcome.exit?.code).toBe(0);
+  });
+
+  it('keeps a process tree: processes with their parents, threads, execs and exits', async () => {
+    const allowAll = `version: 1
+linux:
+  seccomp:
+    default: allow
+    rules: []
+`;
+    const { events, outcome } = await run('learn', allowAll, [
+      '/bin/sh',
+      '-c',
+      '(exit 3) & /usr/bin/python3 -c "import threading; t = threading.Thread(target=print); t.start(); t.join()"; wait',
+    ]);
+    expect(outcome.exit?.code).toBe(0);
+    const processes = events.filter((e): e is ProcessEvent => e.type === 'process');
+    const execs = events.filter((e): e is ExecEvent => e.type === 'exec');
+    const shell = execs.find((e) => e.path === '/bin/sh');
+    expect(processes.map((p) => p.pid)).toContain(shell?.pid);
+    const children = processes.filter((p) => p.ppid === shell?.pid);
+    expect(children.length).toBeGreaterThanOrEqual(2);
+    // The subshell exits 3 through exit_group, seen although the policy allows everything.
+    const exits = events.filter((e): e is ExitEvent => e.type === 'exit');
+    expect(exits.some((e) => e.code === 3 && children.some((c) => c.pid === e.pid))).toBe(true);
+    const python = execs.find((e) => e.path === '/usr/bin/python3');
+    const threads = events.filter((e) => e.type === 'thread' && e.pid === python?.pid);
+    expect(threads).toHaveLength(1);
+    expect(syscallNames(events, 'syscall').size).toBe(0);
   });
 
   it('stop ends every process of the run, including a daemon in its own session', async () => {

@@ -149,9 +149,10 @@ class Session implements SupervisorSession {
       this.emit([
         {
           type: 'error',
+          severity: 'warning',
           t: this.now(),
           layer: 'cleanup',
-          message: `warning: no run cgroup (${cgroup.error}); processes that leave the process group may outlive the run`,
+          message: `no run cgroup (${cgroup.error}); processes that leave the process group may outlive the run`,
         },
       ]);
     } else {
@@ -281,8 +282,7 @@ class Session implements SupervisorSession {
           if (message.kind === 'events') {
             this.emit(message.events);
             if (message.records) this.emit(decodeSyscallRecords(message.records));
-          }
-          else if (message.kind === 'failed') {
+          } else if (message.kind === 'failed') {
             this.fail(`supervisor: ${message.message}`, 'supervisor');
             this.closeListener(); // pending syscalls of the target now fail with ENOSYS
             this.killAll();

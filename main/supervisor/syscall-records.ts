@@ -12,24 +12,27 @@ import type { DeniedEvent, SyscallEvent } from '../../app/trace/events';
 const META_STRIDE = 7;
 const ARG_COUNT = 6;
 
+const ARG_BYTES = 8 * ARG_COUNT;
+
 export interface SyscallRecordBatch {
   readonly count: number;
   readonly meta: Float64Array<ArrayBuffer>;
-  readonly args: BigUint64Array<ArrayBuffer>;
+  /** Six little-endian u64 per record, as struct seccomp_data holds them. */
+  readonly args: Uint8Array<ArrayBuffer>;
   /** Action labels this batch refers to by index. */
   readonly labels: readonly string[];
 }
 
 export class SyscallRecordWriter {
   private meta: Float64Array<ArrayBuffer>;
-  private args: BigUint64Array<ArrayBuffer>;
+  private args: Uint8Array<ArrayBuffer>;
   private count = 0;
   private labels: string[] = [];
   private readonly labelIndex = new Map<string, number>();
 
   constructor(private readonly capacity: number) {
     this.meta = new Float64Array(capacity * META_STRIDE);
-    this.args = new BigUint64Array(capacity * ARG_COUNT);
+    this.args = new Uint8Array(capacity * ARG_BYTES);
   }
 
   get length(): number {
@@ -62,10 +65,7 @@ export class SyscallRecordWriter {
     this.meta[m + 4] = record.arch;
     this.meta[m + 5] = record.denied ? 1 : 0;
     this.meta[m + 6] = this.label(record.action);
-    const a = this.count * ARG_COUNT;
-    for (let i = 0; i < ARG_COUNT; i++) {
-      this.args[a + i] = notification.readBigUInt64LE(argsOffset + 8 * i);
-    }
+    notification.copy(this.args, this.count * ARG_BYTES, argsOffset, argsOffset + ARG_BYTES);
     this.count += 1;
   }
 
@@ -86,7 +86,7 @@ export class SyscallRecordWriter {
       labels: this.labels,
     };
     this.meta = new Float64Array(this.capacity * META_STRIDE);
-    this.args = new BigUint64Array(this.capacity * ARG_COUNT);
+    this.args = new Uint8Array(this.capacity * ARG_BYTES);
     this.count = 0;
     this.labels = [];
     this.labelIndex.clear();
@@ -115,13 +115,15 @@ function syscallLabel(auditArch: number, nr: number): string {
 
 export function decodeSyscallRecords(batch: SyscallRecordBatch): (SyscallEvent | DeniedEvent)[] {
   const events: (SyscallEvent | DeniedEvent)[] = new Array(batch.count);
+  const args = new DataView(batch.args.buffer, batch.args.byteOffset, batch.args.byteLength);
   for (let i = 0; i < batch.count; i++) {
     const m = i * META_STRIDE;
     const nr = batch.meta[m + 3] ?? 0;
     const auditArch = batch.meta[m + 4] ?? 0;
-    const a = i * ARG_COUNT;
-    const args: string[] = new Array(ARG_COUNT);
-    for (let j = 0; j < ARG_COUNT; j++) args[j] = `0x${(batch.args[a + j] ?? 0n).toString(16)}`;
+    const hex: string[] = new Array(ARG_COUNT);
+    for (let j = 0; j < ARG_COUNT; j++) {
+      hex[j] = `0x${args.getBigUint64(i * ARG_BYTES + 8 * j, true).toString(16)}`;
+    }
     const fields = {
       t: batch.meta[m] ?? 0,
       pid: batch.meta[m + 1] ?? 0,
@@ -129,7 +131,7 @@ export function decodeSyscallRecords(batch: SyscallRecordBatch): (SyscallEvent |
       name: syscallLabel(auditArch, nr),
       nr,
       arch: archLabel(auditArch, nr),
-      args,
+      args: hex,
     };
     const action = batch.labels[batch.meta[m + 6] ?? 0] ?? '';
     events[i] =

@@ -18,6 +18,22 @@ export function threadGroupOf(tid: number): number {
   return tgid;
 }
 
+/**
+ * A thread's process (Tgid) and that process's parent (PPid), from /proc; undefined once the
+ * thread is gone.
+ */
+export function threadIdentity(tid: number): { tgid: number; ppid: number } | undefined {
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${tid}/status`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const tgid = /^Tgid:\s+(\d+)$/m.exec(status)?.[1];
+  const ppid = /^PPid:\s+(\d+)$/m.exec(status)?.[1];
+  return tgid === undefined ? undefined : { tgid: Number(tgid), ppid: Number(ppid ?? 0) };
+}
+
 /** The fd numbers in `pid` whose link target satisfies `match` (e.g. the seccomp listener). */
 export function findFds(pid: number, match: (target: string) => boolean): number[] {
   const found: number[] = [];

@@ -73,8 +73,18 @@ export function eventCells(event: TraceEvent): EventCells {
         ...ids(),
         name: event.message,
         args: '',
-        action: [event.layer, event.errnoName ?? event.errno].filter(isPresent).join(' '),
+        action: [
+          event.severity === 'warning' ? 'warning' : undefined,
+          event.layer,
+          event.errnoName ?? event.errno,
+        ]
+          .filter(isPresent)
+          .join(' '),
       };
+    case 'process':
+      return { ...common, ...ids(event.pid), name: `child of ${event.ppid}`, args: '', action: '' };
+    case 'thread':
+      return { ...common, ...ids(event.pid, event.tid), name: 'new thread', args: '', action: '' };
   }
 }
 
