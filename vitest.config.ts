@@ -8,14 +8,23 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['app/**/*.test.ts', 'renderer/**/*.test.ts', 'main/**/*.unit.test.ts'],
+          include: [
+            'app/**/*.test.ts',
+            'renderer/**/*.test.ts',
+            'main/**/*.unit.test.ts',
+            'bench/**/*.unit.test.ts',
+          ],
           environment: 'node',
         },
       },
       {
         test: {
           name: 'integration',
-          include: ['native-bridge/**/*.test.ts', 'main/**/*.integration.test.ts'],
+          include: [
+            'native-bridge/**/*.test.ts',
+            'main/**/*.integration.test.ts',
+            'bench/**/*.integration.test.ts',
+          ],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           fileParallelism: false,

@@ -3,7 +3,10 @@
 // OpenSSH-style policy and a policy learned for `python3 -c 'import json'` (bench/compare.ts).
 // Node cannot import TypeScript, so compare.ts is bundled with esbuild to a temporary .mjs first.
 // Needs dist/ (learn mode records a trace), strace, and Debian's python3-seccomp.
-// Options: --json prints the figures as JSON instead of the table.
+// Then the learn-mode supervision benchmark (bench/learn/run-learn.ts): ours vs a C reference
+// supervisor, strace -f and the bare program; needs gcc too.
+// Options: --json prints the figures as JSON instead of the table; --only compiler|learn runs one
+// of the two; --runs N sets the learn benchmark's timed runs per variant (default 5).
 import { build } from 'esbuild';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,13 +14,23 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const argv = process.argv.slice(2);
+const onlyAt = argv.indexOf('--only');
+const only = onlyAt >= 0 ? argv[onlyAt + 1] : undefined;
+if (onlyAt >= 0 && only !== 'compiler' && only !== 'learn') {
+  process.stderr.write('bench: --only takes compiler or learn\n');
+  process.exit(2);
+}
 const temp = mkdtempSync(join(tmpdir(), 'bench-'));
 
 try {
-  const bundle = join(temp, 'compare.mjs');
   await build({
-    entryPoints: [join(root, 'bench', 'compare.ts')],
-    outfile: bundle,
+    entryPoints: {
+      compare: join(root, 'bench', 'compare.ts'),
+      'run-learn': join(root, 'bench', 'learn', 'run-learn.ts'),
+    },
+    outdir: temp,
+    outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -30,8 +43,13 @@ try {
       js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
     },
   });
-  const { runBenchmark } = await import(pathToFileURL(bundle).href);
-  process.exitCode = runBenchmark({ root, argv: process.argv.slice(2) });
+  const load = (name) => import(pathToFileURL(join(temp, name)).href);
+  let status = 0;
+  if (only !== 'learn') status = (await load('compare.mjs')).runBenchmark({ root, argv });
+  if (only !== 'compiler' && status === 0) {
+    status = (await load('run-learn.mjs')).runLearnBenchmark({ root, argv });
+  }
+  process.exitCode = status;
 } finally {
   rmSync(temp, { recursive: true, force: true });
 }

@@ -2,6 +2,9 @@
  * The launcher: a short-lived Node process that applies a compiled policy to itself and execs the
  * target. It receives a LaunchSpec on its control socket (fd 3), applies each layer in order and
  * stops at the first failure with an `error` message naming the layer and errno (fail closed).
+ * The Linux layers (namespaces, Landlock, chroot, rlimits, identity, capabilities) are applied by
+ * linux/layers/apply-layers.ts, whose header gives the order and the reasons; then the executable is
+ * resolved (inside a chroot, as the new user), then no_new_privs, Landlock's restrict_self, seccomp.
  *
  * The seccomp filter binds only this (main) thread because there is no TSYNC: Node's other threads
  * stay unfiltered and die at execve. seccomp() and execve() are two koffi calls back to back, so no
@@ -14,7 +17,11 @@ import { errnoByName, errnoName } from '../app/linux/errno';
 import { FCNTL, PRCTL, SECCOMP } from '../app/linux/constants';
 import { signalNumber } from '../app/linux/signals';
 import { libc, type Libc } from './linux/libc';
+import { applyLayers, LayerFailure, type AppliedLayers } from './linux/layers/apply-layers';
 import { CONTROL_FD, LaunchSpec, type LauncherMessage } from './launch-spec';
+import { readNamespaceStage } from './namespace-stage';
+import { setRlimit } from './linux/layers/rlimits';
+import type { RlimitPlan } from '../app/sandbox/layer-plan';
 
 function send(message: LauncherMessage): void {
   writeSync(CONTROL_FD, `${JSON.stringify(message)}\n`);
@@ -84,6 +91,41 @@ function encodeFprog(c: Libc, filter: Buffer): { fprog: Buffer; keepAlive: Buffe
   return { fprog, keepAlive: filter };
 }
 
+/** The Linux layers up to capabilities; NOFILE limits that must wait are handed to the supervisor. */
+function applySpecLayers(spec: LaunchSpec, parentPid: number): AppliedLayers | undefined {
+  if (!spec.layers) return undefined;
+  const namespaceStage = readNamespaceStage(process.argv);
+  const applied = applyLayers(spec.layers, {
+    send,
+    listener: spec.listener && spec.filter !== undefined,
+    parentPid,
+    ...(spec.cwd !== undefined ? { cwd: spec.cwd } : {}),
+    ...(namespaceStage ? { namespaceStage } : {}),
+  });
+  return applied;
+}
+
+/**
+ * RLIMIT_NOFILE would have stopped seccomp() from making the listener fd, so it is set after the
+ * filter, on this thread, right before execve. These calls reach the supervisor, which lets the
+ * launcher's own calls before its exec through without recording them.
+ */
+function applyDeferredRlimits(rlimits: readonly RlimitPlan[]): void {
+  for (const plan of rlimits) {
+    const result = setRlimit(plan);
+    if (result.ok) continue;
+    if (!plan.bestEffort) throw new LayerError('rlimits', result.message, result.errno);
+    send({
+      kind: 'warning',
+      layer: 'rlimits',
+      message: result.message,
+      ...(result.errno !== undefined
+        ? { errno: result.errno, errnoName: errnoName(result.errno) }
+        : {}),
+    });
+  }
+}
+
 function launch(): never {
   const spec = readSpec();
   const c = libc();
@@ -95,8 +137,10 @@ function launch(): never {
     c.prctl(PRCTL.PR_SET_PDEATHSIG, sigkill, 0, 0, 0),
     'prctl(PR_SET_PDEATHSIG)',
   );
-  if (process.ppid === 1) throw new LayerError('supervision', 'the supervisor is gone');
-  if (spec.cwd !== undefined) {
+  const parentPid = process.ppid;
+  if (parentPid === 1) throw new LayerError('supervision', 'the supervisor is gone');
+  // With a chroot, the working directory is inside the new root: the chroot layer goes there.
+  if (spec.cwd !== undefined && !spec.layers?.chroot) {
     try {
       process.chdir(spec.cwd);
     } catch (error) {
@@ -108,12 +152,13 @@ function launch(): never {
       );
     }
   }
-  const path = resolveExecutable(spec.path, spec.env);
   // Node opens stdio close-on-exec; the target must inherit them.
   for (const fd of [0, 1, 2])
     check(c, 'stdio', c.fcntl(fd, FCNTL.F_SETFD, 0), `fcntl(${fd}, F_SETFD)`);
   // The control socket closes at a successful execve: EOF tells the supervisor the exec happened.
   check(c, 'stdio', c.fcntl(CONTROL_FD, FCNTL.F_SETFD, FCNTL.FD_CLOEXEC), 'fcntl(3, F_SETFD)');
+  const layers = spec.layers ? applySpecLayers(spec, parentPid) : undefined;
+  const path = resolveExecutable(spec.path, spec.env);
   if (spec.noNewPrivs) {
     check(
       c,
@@ -123,14 +168,18 @@ function launch(): never {
     );
     send({ kind: 'applied', layer: 'no_new_privs' });
   }
+  layers?.finish();
   const argv: (string | null)[] = [...spec.argv, null];
   const envp: (string | null)[] = [...Object.entries(spec.env).map(([k, v]) => `${k}=${v}`), null];
   if (spec.filter !== undefined) {
     const { fprog } = encodeFprog(c, Buffer.from(spec.filter, 'base64'));
-    const flags = spec.listener ? SECCOMP.SECCOMP_FILTER_FLAG_NEW_LISTENER : 0;
+    const flags =
+      (spec.listener ? SECCOMP.SECCOMP_FILTER_FLAG_NEW_LISTENER : 0) |
+      (spec.log ? SECCOMP.SECCOMP_FILTER_FLAG_LOG : 0);
     send({ kind: 'installing-filter' });
     const installed = c.seccomp(SECCOMP.SECCOMP_SET_MODE_FILTER, flags, fprog);
     if (installed < 0) check(c, 'seccomp', installed, 'seccomp(SECCOMP_SET_MODE_FILTER)');
+    applyDeferredRlimits(layers?.deferredRlimits ?? []);
     c.execve(path, argv, envp);
   } else {
     c.execve(path, argv, envp);
@@ -148,7 +197,9 @@ try {
   const layerError =
     error instanceof LayerError
       ? error
-      : new LayerError('launcher', error instanceof Error ? error.message : String(error));
+      : error instanceof LayerFailure
+        ? new LayerError(error.layer, error.message, error.errno)
+        : new LayerError('launcher', error instanceof Error ? error.message : String(error));
   try {
     send({
       kind: 'error',

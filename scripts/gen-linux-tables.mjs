@@ -6,6 +6,8 @@
 // - linux-errno.json, linux-signals.json, linux-constants.json: arch-independent tables and the
 //   seccomp/BPF/audit/prctl numbers the compiler and launcher use, evaluated by the C compiler.
 // - systemd-syscall-groups.json: systemd's @groups, from `systemd-analyze syscall-filter`.
+// A few headers (linux/landlock.h) come from a newer linux-libc-dev fetched, not installed, from
+// bookworm-backports (linux-tables/newer-uapi.mjs); each arch table's `headerSources` says which.
 // Run `npm run gen` after a header or systemd upgrade and commit the output with this script.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
@@ -16,6 +18,7 @@ import { constantTable, hostLibcConstants, syscallTable } from './linux-tables/a
 import { ARCHES } from './linux-tables/arches.mjs';
 import { HOST_LIBC_FAMILY, KERNEL_FAMILIES } from './linux-tables/constant-groups.mjs';
 import { cppVersion } from './linux-tables/cpp.mjs';
+import { withNewerUapi } from './linux-tables/newer-uapi.mjs';
 import { systemdSyscallGroups, systemdVersion } from './linux-tables/systemd-groups.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -155,7 +158,13 @@ function checkSyscalls(arch, syscalls, syscallBase) {
   }
 }
 
-function archTable(arch, tables, hostLibc) {
+/** Families whose headers are not the arch's installed package's, and where they came from. */
+function headerSources(families) {
+  const entries = families.filter((f) => f.headerSource).map((f) => [f.family, f.headerSource]);
+  return entries.length ? { headerSources: Object.fromEntries(entries) } : {};
+}
+
+function archTable(arch, tables, hostLibc, families) {
   const { syscalls, aliases } = syscallTable(arch);
   const syscallBase =
     arch.syscallBaseMacro === undefined ? undefined : tables.x86[arch.syscallBaseMacro];
@@ -165,9 +174,10 @@ function archTable(arch, tables, hostLibc) {
   checkSyscalls(arch, syscalls, syscallBase);
   const auditArch = tables.audit[arch.auditArchMacro];
   if (auditArch === undefined) throw new Error(`${arch.auditArchMacro} not in linux/audit.h`);
-  const { constants, unevaluated } = constantTable(arch, KERNEL_FAMILIES, hostLibc);
+  const { constants, unevaluated } = constantTable(arch, families, hostLibc);
   return {
     source: `${arch.package} ${packageVersion(arch.package)} (${arch.include.at(-1)}), ${cppVersion()}`,
+    ...headerSources(families),
     arch: arch.name,
     auditArch,
     bits: arch.bits,
@@ -193,8 +203,9 @@ write('linux-errno.json', errnoTable());
 write('linux-signals.json', { signals: signalTable() });
 write('linux-constants.json', tables);
 const hostLibc = hostLibcConstants(HOST_LIBC_FAMILY);
+const families = withNewerUapi(KERNEL_FAMILIES);
 for (const arch of ARCHES)
-  writeJson(`linux-arch-${arch.name}.json`, archTable(arch, tables, hostLibc));
+  writeJson(`linux-arch-${arch.name}.json`, archTable(arch, tables, hostLibc, families));
 writeJson('systemd-syscall-groups.json', {
   source: `${systemdVersion()}: systemd-analyze syscall-filter`,
   ...systemdSyscallGroups(),

@@ -11,9 +11,19 @@ import { TraceEvent } from '../trace/events';
  */
 const FileHandle = z.string().min(1).max(200);
 const PolicyText = z.string().max(1_000_000);
-export const RunMode = z.enum(['learn', 'check']);
+/**
+ * learn: report what the policy does not allow yet, let everything run. check: the supervisor
+ * applies the policy's verdicts itself and reports each denial. enforce: the policy exactly as
+ * deployed, the kernel acts alone; denials from its audit log.
+ */
+export const RunMode = z.enum(['learn', 'check', 'enforce']);
 export type RunMode = z.infer<typeof RunMode>;
 const RunId = z.string().min(1).max(64);
+const IncludePath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((path) => !path.includes('\0'), 'a path cannot contain NUL characters');
 
 export const OpenedFile = z.object({ handle: FileHandle, name: z.string(), text: PolicyText });
 export type OpenedFile = z.infer<typeof OpenedFile>;
@@ -61,9 +71,27 @@ export const requests = {
       .strict(),
     result: z.object({ file: z.object({ handle: FileHandle, name: z.string() }).nullable() }),
   },
-  /** Start a run of the policy's own target. The backend parses and compiles the text itself. */
+  /**
+   * A file that the policy opened as `handle` includes, for the editor's diagnostics. `path` is as
+   * written in `include:` (relative to that policy's folder, or absolute). The backend reads only
+   * YAML files in the workspace (web mode) or below the policy's folder (Electron); anything it
+   * cannot or will not read is an `error` for the include entry, not a failed request.
+   */
+  'files.readInclude': {
+    params: z.object({ handle: FileHandle, path: IncludePath }).strict(),
+    result: z.union([
+      z.object({ text: PolicyText }).strict(),
+      z.object({ error: z.string() }).strict(),
+    ]),
+  },
+  /**
+   * Start a run of the policy's own target. The backend parses and compiles the text itself;
+   * `handle` (the file the text was opened from or saved to) is where its includes are read from.
+   */
   'run.start': {
-    params: z.object({ mode: RunMode, policyText: PolicyText }).strict(),
+    params: z
+      .object({ mode: RunMode, policyText: PolicyText, handle: FileHandle.optional() })
+      .strict(),
     result: z.object({ runId: RunId }),
   },
   /** End every process of the run. */

@@ -60,7 +60,11 @@ describe('runFilter: ALU', () => {
   it('ends the filter with 0 (KILL_THREAD) on DIV by X == 0, like the kernel', () => {
     const program = [ldImm(5), alu(BPF.BPF_DIV, BPF.BPF_X), stmt(OP.RET_K, ALLOW)];
     expect(verifyProgram(program)).toEqual({ ok: true });
-    expect(runFilter(program, seccompDataFor(0))).toEqual({ ret: 0, executed: 2, readsArguments: false });
+    expect(runFilter(program, seccompDataFor(0))).toEqual({
+      ret: 0,
+      executed: 2,
+      readsArguments: false,
+    });
   });
 });
 
@@ -117,7 +121,11 @@ describe('runFilter: jumps', () => {
 
   it('JA skips k instructions; executed counts what ran', () => {
     const program = [stmt(OP.JA, 2), stmt(OP.RET_K, 1), stmt(OP.RET_K, 2), stmt(OP.RET_K, 3)];
-    expect(runFilter(program, seccompDataFor(0))).toEqual({ ret: 3, executed: 2, readsArguments: false });
+    expect(runFilter(program, seccompDataFor(0))).toEqual({
+      ret: 3,
+      executed: 2,
+      readsArguments: false,
+    });
   });
 
   it('throws when an unverified program runs past its end or uses a bad opcode', () => {

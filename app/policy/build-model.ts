@@ -1,5 +1,6 @@
 import { isScalar } from 'yaml';
 import { isActionError, parseAction, parseErrno } from './actions';
+import { buildLayers } from './build-layers';
 import { parseCondition } from './condition-check';
 import { groupSyscalls } from './linux-names';
 import type {
@@ -47,6 +48,7 @@ function buildLinux(linux: PolicyDocument['linux'], source: YamlSource): LinuxPo
   return {
     noNewPrivs: linux.no_new_privs,
     ...(linux.seccomp && { seccomp: buildSeccomp(linux.seccomp, source) }),
+    ...buildLayers(linux, source),
   };
 }
 

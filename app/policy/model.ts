@@ -1,4 +1,6 @@
 import type { Arch } from '../linux/syscalls';
+import type { NamespaceKind } from '../sandbox/layer-plan';
+import type { BestEffortLayer } from './layer-schema';
 import type { ConditionExpr } from './condition-syntax';
 import type { SourceRange } from './source-range';
 
@@ -73,9 +75,105 @@ export interface TargetSpec {
   readonly env?: Readonly<Record<string, string>>;
 }
 
+export type { BestEffortLayer, NamespaceKind };
+
+/** A resource limit value: a u64 amount, or RLIM_INFINITY written `unlimited`. */
+export type RlimitAmount = bigint | 'unlimited';
+
+/** One entry of `linux.rlimits`; `name` is the policy's (`nofile` for RLIMIT_NOFILE). */
+export interface RlimitSetting {
+  readonly name: string;
+  readonly soft: RlimitAmount;
+  readonly hard: RlimitAmount;
+  readonly range: SourceRange;
+}
+
+/** A capability as written, by its canonical name (CAP_NET_BIND_SERVICE). */
+export interface CapabilityRef {
+  readonly name: string;
+  readonly range: SourceRange;
+}
+
+/**
+ * The capability sets the target starts with, each exactly its list (`keep:` already expanded
+ * to effective, permitted and bounding). Numbers are the plan's business (sandbox/plan.ts).
+ */
+export interface CapabilitiesPolicy {
+  readonly effective: readonly CapabilityRef[];
+  readonly permitted: readonly CapabilityRef[];
+  readonly inheritable: readonly CapabilityRef[];
+  readonly ambient: readonly CapabilityRef[];
+  readonly bounding: readonly CapabilityRef[];
+  /** Written as `keep:`. */
+  readonly shorthand: boolean;
+  readonly range: SourceRange;
+}
+
+/** A user or group by name (resolved when the run starts) or by number. */
+export type IdRef = string | number;
+
+/** `user`, `group` and `groups` together: one layer. An absent key keeps the default. */
+export interface IdentityPolicy {
+  readonly user?: IdRef;
+  readonly group?: IdRef;
+  readonly groups?: readonly IdRef[];
+  readonly range: SourceRange;
+}
+
+export interface ChrootPolicy {
+  readonly path: string;
+  readonly range: SourceRange;
+}
+
+export interface PathRef {
+  readonly path: string;
+  readonly range: SourceRange;
+}
+
+export interface PortRef {
+  readonly port: number;
+  readonly range: SourceRange;
+}
+
+/**
+ * `linux.landlock`. An absent list and an empty one differ: file system rights are handled when
+ * any of read/write/execute is written, a network right when its list is written.
+ */
+export interface LandlockPolicy {
+  readonly read?: readonly PathRef[];
+  readonly write?: readonly PathRef[];
+  readonly execute?: readonly PathRef[];
+  readonly netBind?: readonly PortRef[];
+  readonly netConnect?: readonly PortRef[];
+  readonly range: SourceRange;
+}
+
+export interface NamespacesPolicy {
+  readonly kinds: readonly NamespaceKind[];
+  readonly range: SourceRange;
+}
+
+/** A setting the studio accepts but cannot impose from outside the program (see check). */
+export interface ProgramSetting {
+  readonly value: boolean;
+  readonly range: SourceRange;
+}
+
 export interface LinuxPolicy {
   readonly noNewPrivs: boolean;
   readonly seccomp?: SeccompPolicy;
+  readonly rlimits?: readonly RlimitSetting[];
+  readonly capabilities?: CapabilitiesPolicy;
+  readonly identity?: IdentityPolicy;
+  readonly chroot?: ChrootPolicy;
+  readonly landlock?: LandlockPolicy;
+  readonly namespaces?: NamespacesPolicy;
+  /** Layers whose failure is a warning, each with where it is named. */
+  readonly bestEffort?: readonly { readonly layer: BestEffortLayer; readonly range: SourceRange }[];
+  /** `dumpable:` — PR_SET_DUMPABLE, reset by execve: only the program can apply it. */
+  readonly dumpable?: ProgramSetting;
+  /** `seccomp_strict:` — SECCOMP_MODE_STRICT would kill the execve: only the program can. */
+  readonly seccompStrict?: ProgramSetting;
 }
 
 /**

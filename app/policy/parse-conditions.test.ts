@@ -345,3 +345,17 @@ describe('YAML pitfalls', () => {
     ]);
   });
 });
+
+describe('constants defined as enumerators in the kernel headers', () => {
+  it('accepts personality(2) personas and flags (PER_LINUX, ADDR_NO_RANDOMIZE)', () => {
+    expect(
+      diagnostics(
+        withCondition(
+          'arg0 == PER_LINUX || arg0 == (PER_LINUX | ADDR_NO_RANDOMIZE)',
+          'personality',
+        ),
+      ),
+    ).toEqual([]);
+    expect(diagnostics(withCondition('arg0 == PER_SVR4', 'personality'))).toEqual([]);
+  });
+});

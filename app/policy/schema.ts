@@ -13,7 +13,23 @@ import {
   unevaluatedEverywhere,
 } from './linux-names';
 import { POLICY_INTENTS } from './intents';
+import {
+  BestEffortSchema,
+  CapabilitiesSchema,
+  ChrootSchema,
+  DumpableSchema,
+  GroupSchema,
+  GroupsSchema,
+  LandlockSchema,
+  NamespacesSchema,
+  RlimitsSchema,
+  SeccompStrictSchema,
+  UserSchema,
+} from './layer-schema';
+import { documented, emptyListHint, expected, issue, listHint, quoteHint } from './schema-support';
 import { didYouMean } from './suggest';
+
+export { policyMetadata, type PolicyIssueParams } from './schema-support';
 
 /**
  * The zod schema of a `*.sandbox.yaml` document, as written (before defaults become the model).
@@ -23,60 +39,6 @@ import { didYouMean } from './suggest';
  * Content checks (syscall names, errno names, action strings, rule shape) are refinements that
  * raise `custom` issues carrying a diagnostic `code` in `params`; see {@link PolicyIssueParams}.
  */
-
-/** What a refinement attaches to a `custom` issue so parse.ts can build the diagnostic. */
-export interface PolicyIssueParams {
-  readonly code: string;
-  /** Underline the key of the entry at the issue path instead of its value. */
-  readonly at?: 'key';
-  /** Underline only these characters of the string value (offsets into the value, not the text). */
-  readonly span?: readonly [number, number];
-}
-
-/** Metadata for the generated JSON Schema; kept out of zod's global registry on purpose. */
-export const policyMetadata = z.registry<Record<string, unknown>>();
-
-function documented<T extends z.ZodType>(schema: T, meta: Record<string, unknown>): T {
-  policyMetadata.add(schema, meta);
-  return schema;
-}
-
-function describeValue(input: unknown): string {
-  if (input === null || input === undefined) return 'an empty value';
-  if (Array.isArray(input)) return 'a list';
-  if (typeof input === 'object') return 'a mapping';
-  if (typeof input === 'string') return `the string "${input}"`;
-  return `the ${typeof input} ${String(input)}`;
-}
-
-/** Error message for a wrong type: what was wanted, what was found, and a fix when obvious. */
-function expected(what: string, hint: (input: unknown) => string = () => '') {
-  return (issue: { readonly input?: unknown }) =>
-    `expected ${what}, got ${describeValue(issue.input)}${hint(issue.input)}`;
-}
-
-function emptyListHint(input: unknown): string {
-  return input === null ? '; write [] for an empty list' : '';
-}
-
-function quoteHint(input: unknown): string {
-  return typeof input === 'number' || typeof input === 'boolean' ? `; quote it: "${input}"` : '';
-}
-
-function listHint(input: unknown): string {
-  return typeof input === 'string'
-    ? `; write it as a list: [${input.trim().split(/\s+/).join(', ')}]`
-    : '';
-}
-
-function issue(
-  ctx: z.RefinementCtx,
-  message: string,
-  params: PolicyIssueParams,
-  path?: PropertyKey[],
-) {
-  ctx.addIssue({ code: 'custom', message, params, ...(path ? { path } : {}) });
-}
 
 /** Names people use for the supported arches, and other arches seccomp knows. */
 const ARCH_ALIASES: Readonly<Record<string, Arch>> = {
@@ -345,10 +307,29 @@ export const LinuxSchema = documented(
           'Set PR_SET_NO_NEW_PRIVS before exec: setuid binaries gain nothing. Required to install a filter without CAP_SYS_ADMIN. Default: true.',
       }),
       seccomp: SeccompSchema.optional(),
+      rlimits: RlimitsSchema.optional(),
+      capabilities: CapabilitiesSchema.optional(),
+      user: UserSchema,
+      group: GroupSchema,
+      groups: GroupsSchema,
+      chroot: ChrootSchema,
+      landlock: LandlockSchema.optional(),
+      namespaces: NamespacesSchema,
+      best_effort: BestEffortSchema,
+      dumpable: DumpableSchema,
+      seccomp_strict: SeccompStrictSchema,
     },
-    { error: expected('a mapping with no_new_privs and seccomp') },
+    {
+      error: expected(
+        'a mapping with no_new_privs, seccomp, rlimits, capabilities, user, chroot, landlock, …',
+      ),
+    },
   ),
-  { title: 'Linux', description: 'Linux confinement applied to the target.' },
+  {
+    title: 'Linux',
+    description:
+      'Linux confinement the launcher applies to the target before exec: namespaces, Landlock, chroot, resource limits, user and groups, capabilities, no_new_privs and the seccomp filter.',
+  },
 );
 
 export const TargetSchema = documented(

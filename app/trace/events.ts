@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SandboxStateEvent, SelfSandboxEvent } from './self-sandbox-event';
 
 /**
  * Events of a run, as the CLI prints them with --json (one per line) and as the UI receives them.
@@ -29,12 +30,21 @@ export const SyscallEvent = z.object({
   /** What the policy as deployed would do with it (`kill-process`, `errno EPERM`). */
   action: z.string().optional(),
 });
-/** A syscall the policy denies (check mode), with the action applied, e.g. `errno EACCES`. */
+/**
+ * A syscall the policy denies, with the action applied, e.g. `errno EACCES`. Check mode: the
+ * supervisor decided it (`source` absent or `supervisor`). Enforce mode: the kernel did, and its
+ * audit record says so (`source: audit`); such a record has no arguments (`args` is empty), names
+ * the process only (`tid` = `pid`) and the action without its errno or data.
+ */
 export const DeniedEvent = z.object({
   type: z.literal('denied'),
   ...base,
   ...syscallFields,
+  args: z.array(z.string()).refine((args) => args.length === 6 || args.length === 0, {
+    message: 'six arguments, or none when the kernel audit record is the source',
+  }),
   action: z.string(),
+  source: z.enum(['supervisor', 'audit']).optional(),
 });
 export const SignalEvent = z.object({
   type: z.literal('signal'),
@@ -88,6 +98,8 @@ export const TraceEvent = z.discriminatedUnion('type', [
   ErrorEvent,
   ProcessEvent,
   ThreadEvent,
+  SelfSandboxEvent,
+  SandboxStateEvent,
 ]);
 
 export type ExecEvent = z.infer<typeof ExecEvent>;
@@ -99,5 +111,6 @@ export type OutputEvent = z.infer<typeof OutputEvent>;
 export type ErrorEvent = z.infer<typeof ErrorEvent>;
 export type ProcessEvent = z.infer<typeof ProcessEvent>;
 export type ThreadEvent = z.infer<typeof ThreadEvent>;
+export type { SandboxStateEvent, SelfSandboxEvent } from './self-sandbox-event';
 export type TraceEvent = z.infer<typeof TraceEvent>;
 export type TraceEventType = TraceEvent['type'];

@@ -35,47 +35,79 @@ interface MutableNode {
 }
 
 /**
- * The process tree of a run from its events: `process` (first sight, with the parent), `thread`,
- * `exec`, `exit`. Roots are processes whose parent is not part of the run (the first process,
- * and orphans whose parent was never seen). Events of unknown processes create their node.
+ * Builds the process tree of a run from its events, one at a time (a live run keeps adding):
+ * `process` (first sight, with the parent), `thread`, `exec`, `exit`. Roots are processes whose
+ * parent is not part of the run (the first process, and orphans whose parent was never seen).
+ * Events of processes not seen yet create their node.
  */
-export function buildProcessTree(events: Iterable<TraceEvent>): readonly ProcessNode[] {
-  const nodes = new Map<number, MutableNode>();
-  const node = (pid: number, t: number, ppid = 0): MutableNode => {
-    let found = nodes.get(pid);
+export class ProcessTreeBuilder {
+  private readonly nodes = new Map<number, MutableNode>();
+
+  private node(pid: number, t: number, ppid = 0): MutableNode {
+    let found = this.nodes.get(pid);
     if (!found) {
       found = { pid, ppid, firstSeen: t, execs: [], threads: [], children: [] };
-      nodes.set(pid, found);
+      this.nodes.set(pid, found);
     }
     return found;
-  };
-  for (const event of events) {
+  }
+
+  add(event: TraceEvent): void {
     switch (event.type) {
       case 'process':
-        node(event.pid, event.t, event.ppid).ppid = event.ppid;
+        this.node(event.pid, event.t, event.ppid).ppid = event.ppid;
         break;
       case 'thread': {
-        const owner = node(event.pid, event.t);
+        const owner = this.node(event.pid, event.t);
         if (!owner.threads.includes(event.tid)) owner.threads.push(event.tid);
         break;
       }
       case 'exec':
-        node(event.pid, event.t).execs.push({ t: event.t, path: event.path, argv: event.argv });
+        this.node(event.pid, event.t).execs.push({
+          t: event.t,
+          path: event.path,
+          argv: event.argv,
+        });
         break;
       case 'exit':
-        node(event.pid, event.t).exit = { t: event.t, code: event.code, signal: event.signal };
+        this.node(event.pid, event.t).exit = { t: event.t, code: event.code, signal: event.signal };
         break;
       default:
         break;
     }
   }
-  const roots: MutableNode[] = [];
-  for (const n of nodes.values()) {
-    const parent = n.ppid !== n.pid ? nodes.get(n.ppid) : undefined;
-    if (parent) parent.children.push(n);
-    else roots.push(n);
+
+  get size(): number {
+    return this.nodes.size;
   }
-  return roots;
+
+  /** The tree as it is now, as fresh immutable nodes. */
+  roots(): readonly ProcessNode[] {
+    const children = new Map<number, MutableNode[]>();
+    const roots: MutableNode[] = [];
+    for (const n of this.nodes.values()) {
+      const parent = n.ppid !== n.pid ? this.nodes.get(n.ppid) : undefined;
+      if (parent) children.set(parent.pid, [...(children.get(parent.pid) ?? []), n]);
+      else roots.push(n);
+    }
+    const freeze = (n: MutableNode): ProcessNode => ({
+      pid: n.pid,
+      ppid: n.ppid,
+      firstSeen: n.firstSeen,
+      execs: [...n.execs],
+      threads: [...n.threads],
+      ...(n.exit ? { exit: { ...n.exit } } : {}),
+      children: (children.get(n.pid) ?? []).map(freeze),
+    });
+    return roots.map(freeze);
+  }
+}
+
+/** The process tree of a whole run (see ProcessTreeBuilder). */
+export function buildProcessTree(events: Iterable<TraceEvent>): readonly ProcessNode[] {
+  const builder = new ProcessTreeBuilder();
+  for (const event of events) builder.add(event);
+  return builder.roots();
 }
 
 /** Every node of a tree, parents before children. */

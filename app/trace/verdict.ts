@@ -1,4 +1,5 @@
 import type { RunMode } from '../api/contract';
+import { checkModeCaveats } from './check-caveats';
 import type { DeniedEvent, ErrorEvent, ExitEvent, TraceEvent } from './events';
 
 /** What a finished run amounts to, in one line plus the facts behind it. */
@@ -64,7 +65,7 @@ export function describeExit(events: readonly TraceEvent[]): string {
 }
 
 export function summarizeRun(mode: RunMode, events: readonly TraceEvent[]): RunVerdict {
-  return mode === 'learn' ? summarizeLearn(events) : summarizeCheck(events);
+  return mode === 'learn' ? summarizeLearn(events) : summarizeCheck(mode, events);
 }
 
 function summarizeLearn(events: readonly TraceEvent[]): RunVerdict {
@@ -86,12 +87,21 @@ function summarizeLearn(events: readonly TraceEvent[]): RunVerdict {
   return { clean: false, headline, details };
 }
 
-function summarizeCheck(events: readonly TraceEvent[]): RunVerdict {
+function summarizeCheck(mode: RunMode, events: readonly TraceEvent[]): RunVerdict {
   const denials = tallySyscalls(events, 'denied');
   const errors = errorEvents(events);
   const exit = firstProcessExit(events);
   const outcome = describeExit(events);
-  const details = [...denials.map(describeTally), ...errors.map(describeError), outcome];
+  const caveats = checkModeCaveats(
+    mode,
+    denials.map((d) => d.action),
+  );
+  const details = [
+    ...denials.map(describeTally),
+    ...errors.map(describeError),
+    outcome,
+    ...caveats,
+  ];
   const exitedZero = exit !== undefined && exit.signal === null && exit.code === 0;
   if (denials.length === 0 && errors.length === 0 && exitedZero) {
     return {

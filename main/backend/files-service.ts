@@ -1,7 +1,9 @@
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { OpenedFile } from '../../app/api/contract';
+import type { IncludeReader } from '../../app/policy/parse';
 import { isErrno, writeFileAtomic } from './atomic-write';
 import { HandleRegistry, type HandleEntry } from './handle-registry';
+import { createIncludeReader } from './include-reader';
 import { describeFsError, readPolicyFile } from './read-policy-file';
 import { findPolicyFiles, POLICY_SUFFIX } from './workspace-scan';
 
@@ -20,6 +22,23 @@ export interface FilesService {
   save(handle: string, text: string): Promise<FileRef>;
   /** A new file: chosen with a native dialog (Electron) or named inside the workspace (web). */
   saveAs(text: string, suggestedName: string): Promise<FileRef | null>;
+  /**
+   * A file that the policy `handle` includes: `path` as written in `include:`, relative to that
+   * policy's folder or absolute. Confined like includeSource.
+   */
+  readInclude(handle: string, path: string): Promise<{ text: string } | { error: string }>;
+  /**
+   * Where the policy `handle` is and how to read its includes, for parsePolicy. The reader is
+   * confined (the renderer chose the text and so the includes): web mode to the workspace;
+   * Electron to the policy's own folder and the folders below it (the user chose that file).
+   */
+  includeSource(handle: string): PolicySource;
+}
+
+/** parsePolicy's options for a policy that lives in a file. */
+export interface PolicySource {
+  readonly path: string;
+  readonly readInclude: IncludeReader;
 }
 
 /** Electron's dialogs, passed in as functions so this module does not depend on Electron. */
@@ -32,7 +51,9 @@ export interface NativeDialogs {
 export function createWorkspaceFiles(workspace: string): FilesService {
   const root = resolve(workspace);
   const registry = new HandleRegistry();
+  const includes = includesOf(registry, () => root);
   return {
+    ...includes,
     async list() {
       const files = await findPolicyFiles(root);
       return files.map((f) => toRef(registry.issue(f.path, f.name)));
@@ -65,7 +86,9 @@ export function createWorkspaceFiles(workspace: string): FilesService {
 /** Electron: files the user chose in native dialogs. */
 export function createDialogFiles(dialogs: NativeDialogs): FilesService {
   const registry = new HandleRegistry();
+  const includes = includesOf(registry, (entry) => dirname(entry.path));
   return {
+    ...includes,
     list: () => Promise.resolve(registry.entries().map(toRef)),
     async openDialog() {
       const path = await dialogs.chooseFileToOpen();
@@ -94,6 +117,25 @@ export function checkPlainPolicyName(name: string): string {
     );
   }
   return name;
+}
+
+/** The include half of a FilesService, confined to the folder `rootOf` gives for a policy. */
+function includesOf(
+  registry: HandleRegistry,
+  rootOf: (entry: HandleEntry) => string,
+): Pick<FilesService, 'readInclude' | 'includeSource'> {
+  const includeSource = (handle: string): PolicySource => {
+    const entry = registry.resolve(handle);
+    return { path: entry.path, readInclude: createIncludeReader({ root: rootOf(entry) }) };
+  };
+  return {
+    includeSource,
+    async readInclude(handle, path) {
+      const source = includeSource(handle);
+      const text = source.readInclude(resolve(dirname(source.path), path));
+      return typeof text === 'string' ? { text } : text;
+    },
+  };
 }
 
 async function readEntry(entry: HandleEntry): Promise<OpenedFile> {

@@ -175,6 +175,73 @@ describe('dialog files (Electron)', () => {
   });
 });
 
+describe('includes of an opened policy', () => {
+  it('web mode: reads YAML files of the workspace, relative to the policy or absolute', async () => {
+    await put('sub/main.sandbox.yaml');
+    await put('sub/lib/base.yaml', 'version: 1\nname: base\n');
+    await put('common.yml', 'version: 1\nname: common\n');
+    await put('notes.txt');
+    const files = createWorkspaceFiles(dir);
+    const [main] = await files.list();
+    const handle = main!.handle;
+    expect(await files.readInclude(handle, 'lib/base.yaml')).toEqual({
+      text: 'version: 1\nname: base\n',
+    });
+    expect(await files.readInclude(handle, '../common.yml')).toEqual({
+      text: 'version: 1\nname: common\n',
+    });
+    expect(await files.readInclude(handle, join(dir, 'common.yml'))).toEqual({
+      text: 'version: 1\nname: common\n',
+    });
+    expect(await files.readInclude(handle, 'lib/missing.yaml')).toEqual({
+      error: 'no such file or directory (ENOENT)',
+    });
+    expect(await files.readInclude(handle, '../notes.txt')).toEqual({
+      error: 'not a .yaml or .yml file',
+    });
+    for (const escape of ['../../x.yaml', '/etc/passwd', '/etc/hosts.yaml']) {
+      expect(await files.readInclude(handle, escape)).toEqual({
+        error: `not inside ${dir} (includes are read only from there)`,
+      });
+    }
+  });
+
+  it('refuses handles it never issued', async () => {
+    const files = createWorkspaceFiles(dir);
+    await expect(files.readInclude('made-up', 'a.yaml')).rejects.toThrow('unknown file handle');
+    expect(() => files.includeSource('made-up')).toThrow('unknown file handle');
+  });
+
+  it("gives the parser the policy's path and a reader confined to the workspace", async () => {
+    await put('p.sandbox.yaml');
+    await put('base.yaml', 'version: 1\n');
+    const files = createWorkspaceFiles(dir);
+    const [entry] = await files.list();
+    const source = files.includeSource(entry!.handle);
+    expect(source.path).toBe(join(dir, 'p.sandbox.yaml'));
+    expect(source.readInclude(join(dir, 'base.yaml'))).toBe('version: 1\n');
+    expect(source.readInclude('/etc/passwd')).toMatchObject({ error: /^not inside / });
+  });
+
+  it("Electron: reads below the opened policy's folder only", async () => {
+    await put('project/app.sandbox.yaml');
+    await put('project/rules/net.yaml', 'version: 1\nname: net\n');
+    await put('elsewhere.yaml');
+    const files = createDialogFiles({
+      chooseFileToOpen: () => Promise.resolve(join(dir, 'project', 'app.sandbox.yaml')),
+      chooseFileToSave: () => Promise.resolve(null),
+    });
+    const opened = await files.openDialog();
+    expect(await files.readInclude(opened!.handle, 'rules/net.yaml')).toEqual({
+      text: 'version: 1\nname: net\n',
+    });
+    expect(await files.readInclude(opened!.handle, '../elsewhere.yaml')).toEqual({
+      error: `not inside ${join(dir, 'project')} (includes are read only from there)`,
+    });
+    expect(files.includeSource(opened!.handle).path).toBe(join(dir, 'project', 'app.sandbox.yaml'));
+  });
+});
+
 describe('checkPlainPolicyName', () => {
   it('accepts plain policy names only', () => {
     expect(checkPlainPolicyName('my-app_v2.sandbox.yaml')).toBe('my-app_v2.sandbox.yaml');

@@ -32,7 +32,10 @@ export function createBackendHandlers({ host, files, runs }: BackendDeps): Backe
     'files.saveAs': async ({ text, suggestedName }) => ({
       file: await files.saveAs(text, suggestedName),
     }),
-    'run.start': ({ mode, policyText }) => runs.start(mode, policyText),
+    'files.readInclude': ({ handle, path }) => files.readInclude(handle, path),
+    // Resolved before the run service sees it: a forged handle fails the request.
+    'run.start': ({ mode, policyText, handle }) =>
+      runs.start(mode, policyText, handle === undefined ? undefined : files.includeSource(handle)),
     'run.stop': async ({ runId }) => {
       await runs.stop(runId);
       return {};

@@ -6,6 +6,7 @@ import type { Diagnostic } from '../../app/policy/source-range';
 import type { TraceEvent } from '../../app/trace/events';
 import type { RunOutcome, SupervisorSession } from '../supervisor/types';
 import { EventCoalescer } from './event-coalescer';
+import type { PolicySource } from './files-service';
 import { loadSupervisor, type StartSession } from './supervisor-loader';
 
 export type EmitEvent = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
@@ -54,12 +55,20 @@ export class RunService {
     return [...this.#runs.keys()];
   }
 
-  async start(mode: RunMode, policyText: string): Promise<{ runId: string }> {
+  /**
+   * `source` is the file the text belongs to, for its `include:` entries; without it an include
+   * is an error (the text was never saved, so there is no folder to read includes from).
+   */
+  async start(
+    mode: RunMode,
+    policyText: string,
+    source?: PolicySource,
+  ): Promise<{ runId: string }> {
     if (this.#disposed) throw new Error('this connection is closing');
     if (this.#starting || this.#runs.size > 0) {
       throw new Error('a run is already in progress: stop it before starting another');
     }
-    const { policy, diagnostics } = parsePolicy(policyText);
+    const { policy, diagnostics } = parsePolicy(policyText, source);
     if (!policy || hasErrors(diagnostics)) throw new Error(describePolicyErrors(diagnostics));
     if (!policy.target?.command.length) {
       throw new Error(

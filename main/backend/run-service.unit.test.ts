@@ -141,6 +141,34 @@ describe('RunService', () => {
     expect(supervisor.started).toEqual([]);
   });
 
+  it("follows the policy's includes through the source it was given", async () => {
+    const { runs, supervisor } = service({ batches: [], outcome: { exit, denials: 0 } });
+    const text = 'version: 1\ninclude: [base.yaml]\ntarget: { command: [/bin/true] }\n';
+    const source = {
+      path: '/w/p.sandbox.yaml',
+      readInclude: (path: string) =>
+        path === '/w/base.yaml'
+          ? 'version: 1\nlinux: {seccomp: {rules: [{allow: [getpid]}]}}\n'
+          : { error: 'no such file' },
+    };
+    await runs.start('learn', text, source);
+    const rules = supervisor.started[0]?.policy.linux.seccomp?.rules ?? [];
+    expect(rules.map((r) => [r.syscalls[0]?.name, r.origin?.file])).toEqual([
+      ['getpid', '/w/base.yaml'],
+    ]);
+  });
+
+  it('refuses includes it cannot read, naming the include entry', async () => {
+    const { runs, supervisor } = service({ batches: [], outcome: { exit, denials: 0 } });
+    const text = 'version: 1\ninclude: [gone.yaml]\ntarget: { command: [/bin/true] }\n';
+    const source = { path: '/w/p.sandbox.yaml', readInclude: () => ({ error: 'no such file' }) };
+    await expect(runs.start('learn', text, source)).rejects.toThrow(
+      'the policy has errors: 2:11: cannot include /w/gone.yaml: no such file',
+    );
+    await expect(runs.start('learn', text)).rejects.toThrow(/^the policy has errors: 2:11: /);
+    expect(supervisor.started).toEqual([]);
+  });
+
   it('rejects a policy without a target command', async () => {
     const { runs } = service({ batches: [], outcome: { exit, denials: 0 } });
     await expect(runs.start('learn', 'version: 1\n')).rejects.toThrow(

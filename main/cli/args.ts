@@ -6,6 +6,7 @@ import { UsageError } from './cli-error';
 export const COMMAND_NAMES = [
   'learn',
   'check',
+  'enforce',
   'compile',
   'simulate',
   'disasm',
@@ -32,7 +33,7 @@ export type CliCommand =
       readonly command?: readonly string[];
     }
   | {
-      readonly kind: 'check';
+      readonly kind: 'check' | 'enforce';
       readonly policy: string;
       readonly json: boolean;
       readonly all: boolean;
@@ -90,7 +91,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     );
   }
   const { own, command } = splitAtDoubleDash(rest);
-  if (command !== undefined && first !== 'learn' && first !== 'check') {
+  if (command !== undefined && first !== 'learn' && first !== 'check' && first !== 'enforce') {
     throw new UsageError(
       `${first} does not run a program: remove "-- ${command.join(' ')}"`,
       first,
@@ -114,11 +115,12 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         ...withCommand(first, command),
       };
     }
-    case 'check': {
+    case 'check':
+    case 'enforce': {
       const { values, positionals } = parse(first, own, { json, all, help });
       if (values.help) return { kind: 'help', topic: first };
       return {
-        kind: 'check',
+        kind: first,
         policy: onePolicy(first, positionals),
         json: values.json === true,
         all: values.all === true,
@@ -238,7 +240,10 @@ function onePolicy(command: CommandName, positionals: readonly string[]): string
   const [policy, extra] = positionals;
   if (policy === undefined) throw new UsageError(`${command} needs a POLICY file`, command);
   if (extra !== undefined) {
-    const hint = command === 'learn' || command === 'check' ? ' (put the program after --)' : '';
+    const hint =
+      command === 'learn' || command === 'check' || command === 'enforce'
+        ? ' (put the program after --)'
+        : '';
     throw new UsageError(`unexpected argument ${extra}${hint}`, command);
   }
   return policy;

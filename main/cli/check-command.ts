@@ -7,13 +7,18 @@ import { loadPolicy } from './policy-input';
 import { runSupervised } from './supervised-run';
 
 export interface CheckOptions {
+  /** check: the supervisor applies the policy; enforce: the kernel does (denials from audit). */
+  readonly kind: 'check' | 'enforce';
   readonly policy: string;
   readonly json: boolean;
   readonly all: boolean;
   readonly command?: readonly string[];
 }
 
-/** `check`: runs the target under the policy; exit 0 iff nothing was denied and it exited 0. */
+/**
+ * `check` and `enforce`: run the target under the policy; exit 0 iff nothing was denied and it
+ * exited 0.
+ */
 export async function checkCommand(
   options: CheckOptions,
   io: CliIo,
@@ -22,18 +27,18 @@ export async function checkCommand(
   const loaded = await loadPolicy(options.policy);
   writeLines(io.stderr, loaded.notes);
   const { events } = await runSupervised({
-    mode: 'check',
+    mode: options.kind,
     policy: loaded.policy,
     file: loaded.file,
     ...(options.command ? { command: options.command } : {}),
     startSession: await startSession(),
     onEvent: createEventPrinter(io, options),
   });
-  const verdict = summarizeRun('check', events);
+  const verdict = summarizeRun(options.kind, events);
   const report = options.json ? io.stderr : io.stdout;
   writeLines(report, [
     ...verdict.details.map((line) => `  ${line}`),
-    `${verdict.clean ? 'check passed' : 'check failed'}: ${verdict.headline}`,
+    `${options.kind} ${verdict.clean ? 'passed' : 'failed'}: ${verdict.headline}`,
   ]);
   return verdict.clean ? EXIT_OK : EXIT_FAILURE;
 }

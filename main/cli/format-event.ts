@@ -34,6 +34,15 @@ export function formatEventLine(event: TraceEvent): string | undefined {
       return `${time}  ${event.pid}  started (parent ${event.ppid})`;
     case 'thread':
       return `${time}  ${event.pid}/${event.tid}  new thread`;
+    case 'self-sandbox':
+      return `${time}  ${event.pid}/${event.tid}  sandboxes itself: ${event.call}: ${event.summary}${event.warning ? ` (warning: ${event.warning})` : ''}`;
+    case 'sandbox-state':
+      return `${time}  ${event.pid}  sandbox at exit: ${event.threads
+        .map(
+          (t) =>
+            `${t.tid} seccomp=${t.seccomp ?? '?'}(${t.seccompFilters ?? '?'}) no_new_privs=${t.noNewPrivs ?? '?'} CapEff=${t.capabilities.effective}`,
+        )
+        .join('; ')}`;
     case 'stdout':
     case 'stderr':
       return undefined;

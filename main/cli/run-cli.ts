@@ -36,6 +36,7 @@ export async function runCli(argv: readonly string[], deps: CliDeps = {}): Promi
       case 'learn':
         return await learnCommand(command, io, supervisor);
       case 'check':
+      case 'enforce':
         return await checkCommand(command, io, supervisor);
       case 'compile':
         return await compileCommand(command, io);

@@ -8,6 +8,7 @@ Design and test Linux sandbox policies (*.sandbox.yaml) against real programs.
 Commands:
   learn POLICY [-- CMD ARGS...]    run the program, report the syscalls the policy does not allow yet
   check POLICY [-- CMD ARGS...]    run the program under the policy, report every denial
+  enforce POLICY [-- CMD ARGS...]  run it under the policy exactly as deployed (the kernel acts alone)
   compile POLICY                   print the compiled, verified seccomp filter
   simulate POLICY --nr N|NAME      run the compiled filter on one syscall, print the verdict
   disasm FILE                      list a BPF filter in seccomp-tools format
@@ -53,6 +54,21 @@ Options:
 
 Exit codes: 0 the program exited 0 and nothing was denied, 1 something was denied or the program
 exited non-zero (or the run failed), 2 usage or policy errors.
+`,
+  enforce: `Usage: sandbox-studio enforce POLICY [--json] [--all] [-- CMD ARGS...]
+
+Runs the policy's target (or CMD ARGS... after --) under the policy exactly as it will be deployed:
+the kernel applies every action itself, nothing is supervised. The filter is installed with
+SECCOMP_FILTER_FLAG_LOG, and denials are read from the kernel's audit records in /dev/kmsg when
+they can be (root or CAP_SYSLOG); otherwise the run says so and only the exit status tells.
+Audit records carry no arguments and no errno number, and the kernel rate-limits them.
+
+Options:
+  --json      print exactly one JSON event per line on stdout (messages go to stderr)
+  --all       print every denial, not only the first of each syscall and action
+  -h, --help  show this help
+
+Exit codes: as for check.
 `,
   compile: `Usage: sandbox-studio compile POLICY [--arch A] [--format disasm|hex|c-array|json]
 

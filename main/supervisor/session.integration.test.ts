@@ -177,6 +177,58 @@ linux:
     expect(syscallNames(events, 'syscall').size).toBe(0);
   });
 
+  it('enforce: the kernel denies alone and its audit records become denial events', async () => {
+    const policy = `version: 1
+linux:
+  seccomp:
+    default: allow
+    rules:
+      - errno: EACCES
+        syscalls: [openat]
+`;
+    const { events, outcome } = await run('enforce', policy, ['/bin/cat', '/etc/hostname']);
+    expect(events.find((e) => e.type === 'exec')).toMatchObject({ path: '/bin/cat' });
+    expect(outcome.exit?.code).not.toBe(0); // cat cannot even open its libraries
+    const denials = events.filter((e) => e.type === 'denied');
+    const suppressed = events.some(
+      (e) => e.type === 'error' && e.severity === 'warning' && /suppressed/.test(e.message),
+    );
+    // The kernel prints at most a burst of audit records per interval, machine-wide.
+    if (!suppressed || denials.length > 0) {
+      expect(denials[0]).toMatchObject({
+        name: 'openat',
+        action: 'errno EACCES',
+        source: 'audit',
+        args: [],
+      });
+    }
+    expect(syscallNames(events, 'syscall').size).toBe(0);
+  });
+
+  it('applies the Linux layers before the target starts, in every mode', async () => {
+    const policy = `version: 1
+linux:
+  no_new_privs: true
+  rlimits: { nofile: 64, core: 0 }
+  user: nobody
+  seccomp:
+    default: allow
+    rules: []
+`;
+    for (const mode of ['learn', 'check', 'enforce'] as const) {
+      const { events, outcome } = await run(mode, policy, [
+        '/bin/sh',
+        '-c',
+        'ulimit -Sn; ulimit -Hn; id -u; grep NoNewPrivs /proc/self/status',
+      ]);
+      expect({ mode, stdout: output(events, 'stdout') }).toEqual({
+        mode,
+        stdout: '64\n64\n65534\nNoNewPrivs:\t1\n',
+      });
+      expect(outcome.exit?.code).toBe(0);
+    }
+  });
+
   it('stop ends every process of the run, including a daemon in its own session', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ss-stop-'));
     const pidFile = join(dir, 'pids');

@@ -24,12 +24,23 @@ import { findFds, SECCOMP_LISTENER_LINK } from '../../native-bridge/linux/proc';
 import { CONTROL_FD, type LaunchSpec, type LauncherMessage } from '../../native-bridge/launch-spec';
 import { builtEntry } from '../paths';
 import type { RunOutcome, SupervisorSession, SupervisorSessionOptions } from './types';
+import { planLinuxLayers } from '../../app/sandbox/plan';
+import type { LinuxLayerPlan } from '../../app/sandbox/layer-plan';
+import {
+  findLauncherPid,
+  launcherInvocation,
+  type LauncherInvocation,
+} from '../../native-bridge/namespace-stage';
+import { startEnforceAudit } from './enforce-audit';
+import type { SeccompAuditFollower } from './kmsg-audit';
 import { decodeSyscallRecords } from './syscall-records';
 import type { NotifyWorkerData, WorkerMessage } from './worker-protocol';
 
 const FLUSH_MS = 16;
 const REORDER_MS = 60;
 const LISTENER_WAIT_MS = 10_000;
+/** How long a target whose supervisor failed may run on (its notified syscalls fail) before it is killed. */
+const UNSUPERVISED_GRACE_MS = 50;
 
 /** The environment a target gets unless its policy says otherwise. */
 function baseEnvironment(): Record<string, string> {
@@ -51,6 +62,16 @@ function compileVerified(program: BpfProgram, what: string): BpfProgram {
   return program;
 }
 
+/** Whether the plan asks for anything (the launcher skips the layers step otherwise). */
+function hasLayers(plan: LinuxLayerPlan): boolean {
+  return (
+    plan.rlimits.length > 0 ||
+    [plan.namespaces, plan.chroot, plan.landlock, plan.identity, plan.capabilities].some(
+      (layer) => layer !== undefined,
+    )
+  );
+}
+
 class Session implements SupervisorSession {
   readonly done: Promise<RunOutcome>;
   private resolveDone!: (outcome: RunOutcome) => void;
@@ -60,6 +81,9 @@ class Session implements SupervisorSession {
   private child: ChildProcess | undefined;
   private cgroup: RunCgroup | undefined;
   private worker: Worker | undefined;
+  private invocation: LauncherInvocation | undefined;
+  /** Enforce mode: the kernel's audit records of the run. */
+  private audit: SeccompAuditFollower | undefined;
   private listenerFd = -1;
   private readonly stopFlag = new SharedArrayBuffer(4);
   private exit: ExitEvent | undefined;
@@ -131,14 +155,19 @@ class Session implements SupervisorSession {
     const deployed = compileVerified(compilePolicy(policy).program, 'deployed');
     const supervised = compileVerified(compileSupervisedFilter(policy).program, 'supervised');
     const env = { ...baseEnvironment(), ...(policy.target?.env ?? {}) };
+    const enforce = mode === 'enforce';
+    const layers = planLinuxLayers(policy);
+    // Enforce installs the policy exactly as deployed; learn and check, the supervised filter.
     const spec: LaunchSpec = {
       path: command[0],
       argv: [...command],
       env,
       ...(policy.target?.cwd !== undefined ? { cwd: policy.target.cwd } : {}),
       noNewPrivs: policy.linux.noNewPrivs,
-      filter: Buffer.from(encodeProgram(supervised)).toString('base64'),
-      listener: true,
+      filter: Buffer.from(encodeProgram(enforce ? deployed : supervised)).toString('base64'),
+      listener: !enforce,
+      ...(enforce ? { log: true } : {}),
+      ...(hasLayers(layers) ? { layers } : {}),
     };
 
     const cgroup = createRunCgroup(
@@ -159,7 +188,10 @@ class Session implements SupervisorSession {
       this.cgroup = cgroup;
     }
 
-    const child = spawn(process.execPath, [builtEntry('launcher.mjs')], {
+    // Namespaces need a stage before the launcher (util-linux unshare): Node cannot unshare a
+    // user namespace, being multi-threaded.
+    this.invocation = launcherInvocation(process.execPath, builtEntry('launcher.mjs'), spec.layers);
+    const child = spawn(this.invocation.file, [...this.invocation.args], {
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
       detached: true,
       // Electron runs the launcher as plain Node; nothing else of the studio's environment leaks.
@@ -173,6 +205,15 @@ class Session implements SupervisorSession {
     child.once('exit', (code, signal) => this.onLauncherExit(code, signal));
     child.once('error', (error) => this.fail(`launcher: ${error.message}`, 'launcher'));
 
+    if (enforce) {
+      this.audit = startEnforceAudit({
+        ...(this.cgroup ? { cgroup: this.cgroup.path } : {}),
+        pids: () => new Set([child.pid ?? 0]),
+        deployed,
+        now: () => this.now(),
+        emit: (events) => this.emit(events),
+      });
+    }
     const control = child.stdio[CONTROL_FD] as Duplex;
     this.readControl(control, deployed, spec, mode);
     control.write(`${JSON.stringify(spec)}\n`);
@@ -215,8 +256,18 @@ class Session implements SupervisorSession {
           continue;
         }
         if (message.kind === 'error') this.fail(message.message, message.layer, message.errno);
-        else if (message.kind === 'installing-filter') this.takeListener(deployed, spec, mode);
+        else if (message.kind === 'warning') this.warn(message);
+        else if (message.kind === 'installing-filter' && mode !== 'enforce') {
+          this.takeListener(deployed, spec, mode);
+        }
       }
+    });
+    // The control socket is close-on-exec: EOF without an error means the target was exec'd.
+    // Learn and check see the exec in its notification; enforce has only this.
+    control.on('end', () => {
+      if (mode !== 'enforce' || this.failure !== undefined) return;
+      const pid = this.child?.pid ?? 0;
+      this.emit([{ type: 'exec', t: this.now(), pid, tid: pid, path: spec.path, argv: spec.argv }]);
     });
   }
 
@@ -226,13 +277,17 @@ class Session implements SupervisorSession {
     spec: LaunchSpec,
     mode: SupervisorSessionOptions['mode'],
   ): void {
-    const pid = this.child?.pid;
-    if (pid === undefined) return;
+    const stagePid = this.child?.pid;
+    const invocation = this.invocation;
+    if (stagePid === undefined || !invocation) return;
     const deadline = Date.now() + LISTENER_WAIT_MS;
     const attempt = (): void => {
       if (this.finished || this.exit) return;
-      const [fd] = findFds(pid, (target) => target === SECCOMP_LISTENER_LINK);
-      if (fd === undefined) {
+      // With a pid namespace, the launcher is the stage's child, not the process spawned.
+      const pid = findLauncherPid(stagePid, invocation);
+      const [fd] =
+        pid === undefined ? [] : findFds(pid, (target) => target === SECCOMP_LISTENER_LINK);
+      if (pid === undefined || fd === undefined) {
         if (Date.now() > deadline) {
           this.fail('the launcher installed no seccomp listener in time', 'seccomp');
           this.killAll();
@@ -268,9 +323,26 @@ class Session implements SupervisorSession {
         targetPath: spec.path,
         targetArgv: spec.argv,
         stopFlag: this.stopFlag,
+        ...(this.options.faultInjection ? { faultInjection: this.options.faultInjection } : {}),
       });
     };
     attempt();
+  }
+
+  /** A best-effort layer that could not be applied: said, and the run goes on. */
+  private warn(report: { layer: string; message: string; errno?: number }): void {
+    this.emit([
+      {
+        type: 'error',
+        severity: 'warning',
+        t: this.now(),
+        layer: report.layer,
+        message: report.message,
+        ...(report.errno !== undefined
+          ? { errno: report.errno, errnoName: errnoName(report.errno) }
+          : {}),
+      },
+    ]);
   }
 
   private startWorker(workerData: NotifyWorkerData): void {
@@ -283,19 +355,28 @@ class Session implements SupervisorSession {
             this.emit(message.events);
             if (message.records) this.emit(decodeSyscallRecords(message.records));
           } else if (message.kind === 'failed') {
-            this.fail(`supervisor: ${message.message}`, 'supervisor');
-            this.closeListener(); // pending syscalls of the target now fail with ENOSYS
-            this.killAll();
-          } else if (message.kind === 'warning') this.fail(message.message, 'supervisor');
+            this.supervisorFailed(`supervisor: ${message.message}`);
+          } else if (message.kind === 'warning') {
+            this.warn({ layer: 'supervisor', message: message.message });
+          }
         });
         worker.once('error', (error) => {
-          this.fail(`supervisor worker crashed: ${error.message}`, 'supervisor');
-          this.closeListener();
-          this.killAll();
+          this.supervisorFailed(`supervisor worker crashed: ${error.message}`);
         });
         worker.once('exit', () => resolve());
       }),
     );
+  }
+
+  /**
+   * Nothing answers the target's notifications any more. Closing our listener fd (the only one)
+   * makes the kernel fail its pending and later notified syscalls with ENOSYS, so it never hangs;
+   * a moment later the run's processes are killed, since they would run unsupervised.
+   */
+  private supervisorFailed(message: string): void {
+    this.fail(message, 'supervisor');
+    this.closeListener();
+    setTimeout(() => this.killAll(), UNSUPERVISED_GRACE_MS);
   }
 
   private onLauncherExit(code: number | null, signal: NodeJS.Signals | null): void {
@@ -342,6 +423,7 @@ class Session implements SupervisorSession {
     const stopLater = setTimeout(() => Atomics.store(new Int32Array(this.stopFlag), 0, 1), 2000);
     await Promise.all(this.waits);
     clearTimeout(stopLater);
+    await this.audit?.stop();
     this.closeListener();
     await this.waitForCgroupEmpty();
     this.cgroup?.remove();

@@ -10,6 +10,13 @@ export interface SupervisorSessionOptions {
   readonly command?: readonly string[];
   /** Called with batches of events (never one call per event), in order. */
   readonly onEvents: (batch: readonly TraceEvent[]) => void;
+  /** Tests only: make the supervisor fail on purpose, to prove that the target never hangs. */
+  readonly faultInjection?: FaultInjection;
+}
+
+export interface FaultInjection {
+  /** The notification worker throws when it receives this syscall (by name). */
+  readonly crashWorkerOn?: string;
 }
 
 export interface RunOutcome {

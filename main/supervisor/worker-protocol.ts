@@ -2,6 +2,7 @@ import type { RunMode } from '../../app/api/contract';
 import type { BpfProgram } from '../../app/bpf/program';
 import type { TraceEvent } from '../../app/trace/events';
 import type { SyscallRecordBatch } from './syscall-records';
+import type { FaultInjection } from './types';
 
 /** What the session hands the notification worker. */
 export interface NotifyWorkerData {
@@ -15,6 +16,7 @@ export interface NotifyWorkerData {
   readonly targetArgv: readonly string[];
   /** Int32 flag: set to 1 to make the loop end at its next poll timeout. */
   readonly stopFlag: SharedArrayBuffer;
+  readonly faultInjection?: FaultInjection;
 }
 
 export type WorkerMessage =

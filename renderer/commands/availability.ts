@@ -30,6 +30,7 @@ export function commandAvailability({
     saveAs: filesReady,
     learn: canRun,
     check: canRun,
+    enforce: canRun,
     stop: connected && running && runs.run?.runId !== null && runs.run?.state !== 'stopping',
     allowObserved: !running && pending.length > 0,
   };

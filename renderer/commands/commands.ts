@@ -79,7 +79,10 @@ export function createCommands(deps: CommandDeps): Commands {
     const runs = stores.runs.getState();
     runs.requested(mode, now());
     try {
-      const { runId } = await client.invoke('run.start', { mode, policyText: doc().text });
+      const { text, handle } = doc();
+      // The handle tells the backend where the policy's includes are.
+      const params = { mode, policyText: text, ...(handle !== null && { handle }) };
+      const { runId } = await client.invoke('run.start', params);
       stores.runs.getState().started(runId);
     } catch (error) {
       stores.runs.getState().startFailed(messageOf(error), now());
@@ -112,6 +115,7 @@ export function createCommands(deps: CommandDeps): Commands {
     saveAs: reporting('Save As', saveAs),
     learn: reporting('Learn', () => run('learn')),
     check: reporting('Check', () => run('check')),
+    enforce: reporting('Enforce', () => run('enforce')),
     stop: reporting('Stop', stop),
     allowObserved: reporting('Allow observed', allowObserved),
   };

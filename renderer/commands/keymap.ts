@@ -1,5 +1,6 @@
 /** The studio's commands, each reachable from the toolbar, a shortcut and the editor. */
-export type CommandId = 'open' | 'save' | 'saveAs' | 'learn' | 'check' | 'stop' | 'allowObserved';
+export type CommandId =
+  'open' | 'save' | 'saveAs' | 'learn' | 'check' | 'enforce' | 'stop' | 'allowObserved';
 
 export interface KeyPress {
   readonly key: string;
@@ -16,6 +17,7 @@ export const SHORTCUT_LABELS: Readonly<Partial<Record<CommandId, string>>> = {
   saveAs: 'Ctrl+Shift+S',
   learn: 'F5',
   check: 'F6',
+  enforce: 'F7',
   stop: 'Shift+F5',
 };
 
@@ -31,5 +33,6 @@ export function commandForKey(press: KeyPress): CommandId | undefined {
   }
   if (key === 'F5') return press.shiftKey ? 'stop' : 'learn';
   if (key === 'F6' && !press.shiftKey) return 'check';
+  if (key === 'F7' && !press.shiftKey) return 'enforce';
   return undefined;
 }

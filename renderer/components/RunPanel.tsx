@@ -1,6 +1,7 @@
 import { EventFilter } from './event-table/EventFilter';
 import { EventTable } from './event-table/EventTable';
 import { useFilteredRows } from './event-table/use-filtered-rows';
+import { ProcessTree } from './process-tree/ProcessTree';
 import { RunStatus } from './RunStatus';
 import { Verdict } from './Verdict';
 
@@ -13,6 +14,7 @@ export function RunPanel() {
         <RunStatus />
       </div>
       <Verdict />
+      <ProcessTree />
       <EventFilter shown={count} />
       <EventTable rows={rows} count={count} />
     </section>

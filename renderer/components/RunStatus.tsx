@@ -3,7 +3,7 @@ import { isActive, type CurrentRun } from '../state/runs-store';
 import { formatElapsed } from './elapsed';
 import { useRuns } from './studio-context';
 
-const MODE_LABEL = { learn: 'Learn', check: 'Check' } as const;
+const MODE_LABEL = { learn: 'Learn', check: 'Check', enforce: 'Enforce' } as const;
 
 /** One line about the current run: mode, state, elapsed time and how many events arrived. */
 export function RunStatus() {
@@ -14,7 +14,7 @@ export function RunStatus() {
     return (
       <div className="run-status idle" role="status">
         No run yet. <kbd>F5</kbd> Learn records what the target uses; <kbd>F6</kbd> Check runs it
-        under the policy.
+        under the policy; <kbd>F7</kbd> Enforce installs it exactly as deployed.
       </div>
     );
   }

@@ -31,6 +31,12 @@ const RUN_BUTTONS: readonly ButtonSpec[] = [
     hint: 'Run the target under the policy and report what it denies',
     tone: 'primary',
   },
+  {
+    id: 'enforce',
+    label: 'Enforce',
+    icon: 'enforce',
+    hint: 'Run the target under the policy exactly as deployed; the kernel acts alone, denials come from its audit log',
+  },
   { id: 'stop', label: 'Stop', icon: 'stop', hint: 'Stop the run', tone: 'danger' },
 ];
 

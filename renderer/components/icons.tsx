@@ -1,7 +1,8 @@
 import type { ReactElement } from 'react';
 
 /** Small line icons drawn for the toolbar (no icon font or remote assets). */
-export type IconName = 'open' | 'save' | 'learn' | 'check' | 'stop' | 'allow' | 'shield';
+export type IconName =
+  'open' | 'save' | 'learn' | 'check' | 'enforce' | 'stop' | 'allow' | 'shield';
 
 const PATHS: Readonly<Record<IconName, ReactElement>> = {
   open: (
@@ -21,6 +22,12 @@ const PATHS: Readonly<Record<IconName, ReactElement>> = {
   ),
   check: (
     <path d="M8 1.8 13.2 4v4c0 3-2.2 5.3-5.2 6.2C5 13.3 2.8 11 2.8 8V4L8 1.8zM5.6 8.1l1.7 1.7 3.2-3.4" />
+  ),
+  enforce: (
+    <>
+      <rect x="3.5" y="7" width="9" height="6.5" rx="1" />
+      <path d="M5.5 7V5a2.5 2.5 0 0 1 5 0v2" />
+    </>
   ),
   stop: <rect x="4" y="4" width="8" height="8" rx="1.2" fill="currentColor" stroke="none" />,
   allow: (

@@ -22,6 +22,9 @@ import 'monaco-editor/features/multicursor/register.js';
 import 'monaco-editor/features/quickCommand/register.js';
 import 'monaco-editor/features/snippet/register.js';
 import 'monaco-editor/features/suggest/register.js';
+// Since 0.55 the feature above registers only inline suggestions; the suggest widget (completion
+// list, Ctrl+Space) is this contribution, which only the full editor.main bundle imports.
+import 'monaco-editor/editor/contrib/suggest/browser/suggestController.js';
 import 'monaco-editor/features/wordHighlighter/register.js';
 import 'monaco-editor/features/wordOperations/register.js';
 import 'monaco-editor/languages/definitions/yaml/register.js';

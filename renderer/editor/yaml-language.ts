@@ -1,6 +1,7 @@
 import { configureMonacoYaml } from 'monaco-yaml';
 import policySchema from '../../app/generated/policy.schema.json';
 import { monacoForLegacyPlugins } from './legacy-web-worker';
+import { withYamlSafeCompletions } from './safe-completions';
 
 /** The editor's one model: its name matches the schema's fileMatch below. */
 export const POLICY_MODEL_URI = 'file:///policy.sandbox.yaml';
@@ -13,7 +14,7 @@ let configured = false;
 export function configurePolicyYaml(): void {
   if (configured) return;
   configured = true;
-  configureMonacoYaml(monacoForLegacyPlugins(), {
+  configureMonacoYaml(withYamlSafeCompletions(monacoForLegacyPlugins()), {
     enableSchemaRequest: false,
     hover: true,
     completion: true,

@@ -4,6 +4,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { CExprError, dataModel, evaluate } from './c-expr.mjs';
 import { expandMacros, hasHeader, objectMacros } from './cpp.mjs';
+import { enumExpressions } from './enums.mjs';
 import { compileValues } from './host-compiler.mjs';
 
 const STRUCT_SIZEOF = /\bsizeof\s*\(\s*((?:struct|union)\s+\w+)\s*\)/g;
@@ -25,11 +26,13 @@ function hostCompilerFlags(arch) {
 }
 
 /**
- * Evaluates `names` (macros of `headers`) for `arch`.
+ * Evaluates `names` (macros of `headers`) and `enumerators` (name → defining expression) for
+ * `arch`.
  * @returns {{ values: Map<string, bigint>, rejected: Map<string, CExprError> }}
  */
-function evaluateMacros(arch, headers, names) {
-  const expansions = expandMacros(arch, headers, names);
+function evaluateMacros(arch, headers, macroNames, enumerators = new Map()) {
+  const expansions = new Map([...expandMacros(arch, headers, macroNames), ...enumerators]);
+  const names = [...expansions.keys()];
   const flags = hostCompilerFlags(arch);
   const tags = new Set(
     [...expansions.values()].flatMap((e) => [...e.matchAll(STRUCT_SIZEOF)].map((m) => m[1])),
@@ -118,12 +121,21 @@ export function constantTable(arch, families, hostLibc) {
     constants.set(name, value);
   };
   for (const family of families) {
-    if (family.optional && !family.headers.every((h) => hasHeader(arch, h))) continue;
-    const names = [...objectMacros(arch, family.headers).keys()].filter((n) =>
+    // A family read from newer headers (newer-uapi.mjs) sees them first on the include path.
+    const familyArch = family.includeFirst
+      ? { ...arch, include: [family.includeFirst, ...arch.include] }
+      : arch;
+    if (family.optional && !family.headers.every((h) => hasHeader(familyArch, h))) continue;
+    const names = [...objectMacros(familyArch, family.headers).keys()].filter((n) =>
       family.names.test(n),
     );
-    if (names.length === 0) throw new Error(`${arch.name}: no ${family.family} constants found`);
-    const { values, rejected } = evaluateMacros(arch, family.headers, names);
+    const enumerators = family.enums
+      ? enumExpressions(familyArch, family.headers, family.enums)
+      : new Map();
+    if (names.length + enumerators.size === 0) {
+      throw new Error(`${arch.name}: no ${family.family} constants found`);
+    }
+    const { values, rejected } = evaluateMacros(familyArch, family.headers, names, enumerators);
     for (const [name, value] of values) merge(name, value, family.family);
     for (const [name, error] of rejected) {
       // Pointers (SIG_DFL), attributes and strings are not integer constants; struct sizes are,

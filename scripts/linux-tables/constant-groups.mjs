@@ -9,6 +9,11 @@
  * @property {string[]} headers
  * @property {RegExp} names
  * @property {boolean} [optional]  the header exists only on some arches (e.g. asm/prctl.h on x86)
+ * @property {RegExp} [enums]      enumerators (not macros) of the headers to evaluate as well
+ * @property {string[]} [newerUapi] headers to read from a newer linux-libc-dev than the installed
+ *   one (newer-uapi.mjs), when the installed one predates what the running kernels offer
+ * @property {string} [includeFirst] set by newer-uapi.mjs: the directory holding those headers
+ * @property {string} [headerSource] set by newer-uapi.mjs: where those headers came from
  */
 
 /** @type {ConstantFamily[]} */
@@ -28,6 +33,27 @@ export const KERNEL_FAMILIES = [
   { family: 'futex', headers: ['linux/futex.h'], names: /^FUTEX_/ },
   { family: 'signal', headers: ['asm/signal.h'], names: /^(SIG|SA_|SS_|MINSIGSTKSZ$)/ },
   { family: 'errno', headers: ['asm/errno.h'], names: /^E[A-Z0-9]+$/ },
+  // linux/capability.h: CAP_* numbers and CAP_LAST_CAP; CAP_TO_MASK() and friends are
+  // function-like and skipped. The same numbers on every arch.
+  { family: 'capability', headers: ['linux/capability.h'], names: /^CAP_/ },
+  // Debian 12's landlock.h knows ABI 1–2 only; the kernels here have ABI 7, so the header comes
+  // from bookworm-backports. The rule types are an enum.
+  {
+    family: 'landlock',
+    headers: ['linux/landlock.h'],
+    names: /^LANDLOCK_/,
+    enums: /^LANDLOCK_RULE_/,
+    newerUapi: ['linux/landlock.h'],
+  },
+  // personality(2)'s personas (PER_LINUX, PER_LINUX32, ...) and flags (ADDR_NO_RANDOMIZE,
+  // READ_IMPLIES_EXEC, ...) are enumerators; PER_MASK and friends are macros.
+  {
+    family: 'personality',
+    headers: ['linux/personality.h'],
+    names: /^(PER_|PER_MASK$|PER_CLEAR_ON_SETID$)/,
+    enums:
+      /^(PER_[A-Z0-9_]+|UNAME26|ADDR_NO_RANDOMIZE|FDPIC_FUNCPTRS|MMAP_PAGE_ZERO|ADDR_COMPAT_LAYOUT|READ_IMPLIES_EXEC|ADDR_LIMIT_32BIT|SHORT_INODE|WHOLE_SECONDS|STICKY_TIMEOUTS|ADDR_LIMIT_3GB)$/,
+  },
   {
     family: 'resource',
     headers: ['linux/resource.h'],

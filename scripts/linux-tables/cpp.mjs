@@ -48,6 +48,11 @@ export function objectMacros(arch, headers) {
   return macros;
 }
 
+/** The headers' text after preprocessing (`cpp -P`): declarations without comments or macros. */
+export function preprocessed(arch, headers) {
+  return runCpp(['-P', ...cppArgs(arch), ...headers.flatMap((h) => ['-include', h]), '/dev/null']);
+}
+
 const MARK = '__gen_linux_tables_expand__';
 
 /**

@@ -85,6 +85,22 @@ export function eventCells(event: TraceEvent): EventCells {
       return { ...common, ...ids(event.pid), name: `child of ${event.ppid}`, args: '', action: '' };
     case 'thread':
       return { ...common, ...ids(event.pid, event.tid), name: 'new thread', args: '', action: '' };
+    case 'self-sandbox':
+      return {
+        ...common,
+        ...ids(event.pid, event.tid),
+        name: `${event.call}: ${event.summary}`,
+        args: '',
+        action: event.warning ?? '',
+      };
+    case 'sandbox-state':
+      return {
+        ...common,
+        ...ids(event.pid),
+        name: `sandbox of ${event.threads.length} thread(s) at exit`,
+        args: '',
+        action: '',
+      };
   }
 }
 
