@@ -7,11 +7,14 @@ import { compilePolicy, X32_SYSCALL_BIT } from './compile';
 import { isConstantAllow, runFilter, seccompDataFor } from './emulate';
 import {
   ALWAYS_NOTIFIED,
+  ALWAYS_NOTIFIED_REASONS,
   compileSupervisedFilter,
   policyVerdict,
   supervisedResolved,
 } from './supervise';
-import { compileResolved } from './compile';
+import { auditArchOf, compileResolved } from './compile';
+import { SUPPORTED_ARCHES } from '../linux/arches';
+import { SELF_SANDBOX_SYSCALLS, selfSandboxSyscallNumbers } from '../trace/self-sandbox';
 import { DATA_CHOICE, POLICY, seccompDataFrom } from './compile-arbitraries';
 import { archPolicyFor, interpretResolved } from '../policy/interpret';
 import { syscallNumber } from '../linux/syscalls';
@@ -223,6 +226,29 @@ describe('policyVerdict', () => {
         expect(runFilter(program, seccompDataFor(number)).ret).toBe(
           actionReturnValue(policyVerdict(policy, number)),
         );
+      }
+    }
+  });
+});
+
+describe('self-sandboxing calls', () => {
+  it('are all always notified, as self-sandbox (the worker reads what they point to)', () => {
+    for (const name of SELF_SANDBOX_SYSCALLS) {
+      expect({ name, reason: ALWAYS_NOTIFIED_REASONS[name] }).toEqual({
+        name,
+        reason: 'self-sandbox',
+      });
+    }
+  });
+
+  it('reach the supervisor on every arch even when the policy allows everything', () => {
+    for (const arch of SUPPORTED_ARCHES) {
+      const { program } = compileSupervisedFilter(seccompPolicy(ALLOW, []), arch);
+      const numbers = selfSandboxSyscallNumbers(arch);
+      expect(numbers.length).toBeGreaterThanOrEqual(4);
+      for (const number of numbers) {
+        const { ret } = runFilter(program, seccompDataFor(number, [], auditArchOf(arch)));
+        expect({ arch, number, ret }).toEqual({ arch, number, ret: NOTIFY_RET });
       }
     }
   });

@@ -23,6 +23,12 @@ import {
 } from '../../native-bridge/linux/seccomp-abi';
 import { readRemoteArgv, readRemoteString } from '../../native-bridge/linux/remote-memory';
 import { threadIdentity } from '../../native-bridge/linux/proc';
+import {
+  captureSelfSandboxCall,
+  finalSandboxState,
+  selfSandboxEvent,
+  type CapturedSelfSandboxCall,
+} from './self-sandbox-observer';
 import { SyscallRecordWriter } from './syscall-records';
 import type { NotifyWorkerData, WorkerMessage } from './worker-protocol';
 
@@ -107,6 +113,7 @@ function stillValid(notif: Buffer): boolean {
  * notified (if it is), and the decision when the deployed filter does not look at arguments.
  */
 interface SyscallInfo {
+  readonly name: string | undefined;
   readonly reason: NotifiedReason | undefined;
   readonly execveat: boolean;
   decision: NotificationDecision | undefined;
@@ -122,7 +129,7 @@ function syscallInfo(auditArch: number, nr: number): SyscallInfo {
     const arch = archForAudit(auditArch, nr);
     const name = arch ? syscallName(arch, nr) : undefined;
     const reason = name === undefined ? undefined : ALWAYS_NOTIFIED_REASONS[name];
-    info = { reason, execveat: name === 'execveat', decision: undefined };
+    info = { name, reason, execveat: name === 'execveat', decision: undefined };
     byNr.set(nr, info);
   }
   return info;
@@ -166,13 +173,25 @@ function execEvent(tid: number, pid: number, notif: Buffer, execveat: boolean): 
 }
 
 /**
- * exit_group of a process the session did not start: its exit status, for the process tree (the
- * session reports the first process's exit itself, with the signal if one killed it).
+ * exit_group: every process's final sandbox state, read while all its threads still exist; and
+ * for a process the session did not start, its exit status for the process tree (the session
+ * reports the first process's exit itself, with the signal if one killed it).
  */
-function exitEvent(pid: number, notif: Buffer): void {
+function exitEvents(pid: number, notif: Buffer): void {
+  for (const event of finalSandboxState(pid, now(), () => stillValid(notif))) emit(event);
   if (pid === data.launcherPid) return;
   const code = notif.readUInt32LE(NOTIF.args) & 0xff;
   emit({ type: 'exit', t: now(), pid, code, signal: null });
+}
+
+/** Before the reply: what a self-sandboxing call points to, copied while the target waits. */
+function captureSelfSandbox(
+  tid: number,
+  pid: number,
+  notif: Buffer,
+): CapturedSelfSandboxCall | undefined {
+  const site = { t: now(), pid, tid, data: seccompDataOf(notif) };
+  return captureSelfSandboxCall(c, site, () => stillValid(notif));
 }
 
 function handle(buf: Buffer): void {
@@ -182,6 +201,16 @@ function handle(buf: Buffer): void {
   const arch = buf.readUInt32LE(NOTIF.arch);
   const pid = identify(tid);
   const info = syscallInfo(arch, nr);
+  if (
+    data.faultInjection?.crashWorkerOn !== undefined &&
+    info.name === data.faultInjection.crashWorkerOn
+  ) {
+    throw new Error(`fault injection: crashed on ${info.name}`);
+  }
+  // The launcher's own calls between its filter and its execve (deferred rlimits) are ours.
+  if (!launcherExecSeen && tid === data.launcherPid && info.reason !== 'exec') {
+    return reply(buf, 0, true);
+  }
   let decision = info.decision;
   if (!decision) {
     decision = decideNotification(data.mode, program, seccompDataOf(buf));
@@ -203,9 +232,12 @@ function handle(buf: Buffer): void {
     );
     if (records.full) flush();
   }
+  // A call the policy denies in check mode never takes effect: its denial is the event.
+  let selfSandbox: CapturedSelfSandboxCall | undefined;
   if (decision.reply.kind === 'continue') {
     if (info.reason === 'exec') execEvent(tid, pid, buf, info.execveat);
-    else if (info.reason === 'exit') exitEvent(pid, buf);
+    else if (info.reason === 'exit') exitEvents(pid, buf);
+    else if (info.reason === 'self-sandbox') selfSandbox = captureSelfSandbox(tid, pid, buf);
   }
   if (decision.signal && SIGSYS !== undefined) {
     const sent =
@@ -222,6 +254,8 @@ function handle(buf: Buffer): void {
   }
   if (decision.reply.kind === 'continue') reply(buf, 0, true);
   else reply(buf, decision.reply.errno, false);
+  // Decompiling is the slow part: only after the target runs on again.
+  if (selfSandbox) emit(selfSandboxEvent(selfSandbox));
 }
 
 function loop(): void {

@@ -173,7 +173,7 @@ linux:
     expect(exits.some((e) => e.code === 3 && children.some((c) => c.pid === e.pid))).toBe(true);
     const python = execs.find((e) => e.path === '/usr/bin/python3');
     const threads = events.filter((e) => e.type === 'thread' && e.pid === python?.pid);
-    expect(threads).toHaveLength(1);
+    expect(threads.length).toBeGreaterThanOrEqual(1);
     expect(syscallNames(events, 'syscall').size).toBe(0);
   });
 
