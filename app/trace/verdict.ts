@@ -21,27 +21,74 @@ export interface SyscallTally {
 
 const HEADLINE_NAMES = 10;
 
+interface TallyEntry {
+  readonly name: string;
+  readonly action: string;
+  count: number;
+  readonly pids: Set<number>;
+}
+
+/**
+ * Folds a run's events as they arrive, keeping what a summary needs and not the whole run: every
+ * event except syscalls and denials (exec, exit, errors, ...), the first syscall or denial of each
+ * name and action, and counts with pids for all of them. A run may have a million events.
+ */
+export class RunDigest {
+  private readonly kept: TraceEvent[] = [];
+  private readonly tallies = {
+    syscall: new Map<string, TallyEntry>(),
+    denied: new Map<string, TallyEntry>(),
+  };
+
+  add(event: TraceEvent): void {
+    if (event.type !== 'syscall' && event.type !== 'denied') {
+      if (event.type !== 'stdout' && event.type !== 'stderr') this.kept.push(event);
+      return;
+    }
+    const action = event.type === 'denied' ? event.action : '';
+    const byKey = this.tallies[event.type];
+    const key = `${event.name}\u0000${action}`;
+    let entry = byKey.get(key);
+    if (!entry) {
+      entry = { name: event.name, action, count: 0, pids: new Set() };
+      byKey.set(key, entry);
+      this.kept.push(event);
+    }
+    entry.count += 1;
+    entry.pids.add(event.pid);
+  }
+
+  /** The run's events that matter for its summary, in arrival order. */
+  get events(): readonly TraceEvent[] {
+    return this.kept;
+  }
+
+  /** Distinct syscalls of `syscall` or `denied` events, sorted by name, then action. */
+  tally(type: 'syscall' | 'denied'): readonly SyscallTally[] {
+    return [...this.tallies[type].values()]
+      .map((e) => ({ ...e, pids: [...e.pids].sort((a, b) => a - b) }))
+      .sort((a, b) => compareText(a.name, b.name) || compareText(a.action, b.action));
+  }
+
+  summarize(mode: RunMode): RunVerdict {
+    return mode === 'learn'
+      ? summarizeLearn(this.kept, this.tally('syscall'))
+      : summarizeCheck(mode, this.kept, this.tally('denied'));
+  }
+}
+
+function digestOf(events: readonly TraceEvent[]): RunDigest {
+  const digest = new RunDigest();
+  for (const event of events) digest.add(event);
+  return digest;
+}
+
 /** Distinct syscalls of `syscall` or `denied` events, sorted by name, then action. */
 export function tallySyscalls(
   events: readonly TraceEvent[],
   type: 'syscall' | 'denied',
 ): readonly SyscallTally[] {
-  const byKey = new Map<
-    string,
-    { name: string; action: string; count: number; pids: Set<number> }
-  >();
-  for (const event of events) {
-    if (event.type !== type) continue;
-    const action = event.type === 'denied' ? event.action : '';
-    const key = `${event.name}\u0000${action}`;
-    const entry = byKey.get(key) ?? { name: event.name, action, count: 0, pids: new Set() };
-    entry.count += 1;
-    entry.pids.add(event.pid);
-    byKey.set(key, entry);
-  }
-  return [...byKey.values()]
-    .map((e) => ({ ...e, pids: [...e.pids].sort((a, b) => a - b) }))
-    .sort((a, b) => compareText(a.name, b.name) || compareText(a.action, b.action));
+  return digestOf(events).tally(type);
 }
 
 /** The exit of the target's first process: the exit of the first exec'd pid, else the last exit. */
@@ -65,11 +112,13 @@ export function describeExit(events: readonly TraceEvent[]): string {
 }
 
 export function summarizeRun(mode: RunMode, events: readonly TraceEvent[]): RunVerdict {
-  return mode === 'learn' ? summarizeLearn(events) : summarizeCheck(mode, events);
+  return digestOf(events).summarize(mode);
 }
 
-function summarizeLearn(events: readonly TraceEvent[]): RunVerdict {
-  const learned = tallySyscalls(events, 'syscall');
+function summarizeLearn(
+  events: readonly TraceEvent[],
+  learned: readonly SyscallTally[],
+): RunVerdict {
   const errors = errorEvents(events);
   const details = [
     ...learned.map(describeTally),
@@ -87,8 +136,11 @@ function summarizeLearn(events: readonly TraceEvent[]): RunVerdict {
   return { clean: false, headline, details };
 }
 
-function summarizeCheck(mode: RunMode, events: readonly TraceEvent[]): RunVerdict {
-  const denials = tallySyscalls(events, 'denied');
+function summarizeCheck(
+  mode: RunMode,
+  events: readonly TraceEvent[],
+  denials: readonly SyscallTally[],
+): RunVerdict {
   const errors = errorEvents(events);
   const exit = firstProcessExit(events);
   const outcome = describeExit(events);

@@ -1,4 +1,3 @@
-import { summarizeRun } from '../../app/trace/verdict';
 import type { StartSession } from '../backend/supervisor-loader';
 import { EXIT_FAILURE, EXIT_OK } from './cli-error';
 import { writeLines, type CliIo } from './cli-io';
@@ -26,7 +25,7 @@ export async function checkCommand(
 ): Promise<number> {
   const loaded = await loadPolicy(options.policy);
   writeLines(io.stderr, loaded.notes);
-  const { events } = await runSupervised({
+  const { digest } = await runSupervised({
     mode: options.kind,
     policy: loaded.policy,
     file: loaded.file,
@@ -34,7 +33,7 @@ export async function checkCommand(
     startSession: await startSession(),
     onEvent: createEventPrinter(io, options),
   });
-  const verdict = summarizeRun(options.kind, events);
+  const verdict = digest.summarize(options.kind);
   const report = options.json ? io.stderr : io.stdout;
   writeLines(report, [
     ...verdict.details.map((line) => `  ${line}`),

@@ -1,5 +1,4 @@
 import { addAllowedSyscalls } from '../../app/policy/edit';
-import { summarizeRun, tallySyscalls } from '../../app/trace/verdict';
 import { writeFileAtomic } from '../backend/atomic-write';
 import { readPolicyFile } from '../backend/read-policy-file';
 import type { StartSession } from '../backend/supervisor-loader';
@@ -29,7 +28,7 @@ export async function learnCommand(
 ): Promise<number> {
   const loaded = await loadPolicy(options.policy);
   writeLines(io.stderr, loaded.notes);
-  const { outcome, events } = await runSupervised({
+  const { outcome, digest } = await runSupervised({
     mode: 'learn',
     policy: loaded.policy,
     file: loaded.file,
@@ -38,8 +37,8 @@ export async function learnCommand(
     onEvent: createEventPrinter(io, options),
   });
   const report = options.json ? io.stderr : io.stdout;
-  const learned = tallySyscalls(events, 'syscall');
-  const verdict = summarizeRun('learn', events);
+  const learned = digest.tally('syscall');
+  const verdict = digest.summarize('learn');
   writeLines(report, [verdict.headline, ...formatTallyTable(learned)]);
   if (options.update) {
     writeLines(report, [

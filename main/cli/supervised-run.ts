@@ -2,6 +2,7 @@ import type { RunMode } from '../../app/api/contract';
 import { signalNumber } from '../../app/linux/signals';
 import type { Policy } from '../../app/policy/model';
 import type { TraceEvent } from '../../app/trace/events';
+import { RunDigest } from '../../app/trace/verdict';
 import type { StartSession } from '../backend/supervisor-loader';
 import type { RunOutcome } from '../supervisor/types';
 import { CliError, EXIT_USAGE } from './cli-error';
@@ -18,8 +19,8 @@ export interface SupervisedRunOptions {
 
 export interface SupervisedRun {
   readonly outcome: RunOutcome;
-  /** Every event except the program's output (kept for the summary). */
-  readonly events: readonly TraceEvent[];
+  /** What the summary needs of the run's events (not all of them: a run may have millions). */
+  readonly digest: RunDigest;
 }
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
@@ -35,14 +36,14 @@ export async function runSupervised(options: SupervisedRunOptions): Promise<Supe
       EXIT_USAGE,
     );
   }
-  const events: TraceEvent[] = [];
+  const digest = new RunDigest();
   const session = options.startSession({
     mode: options.mode,
     policy: options.policy,
     ...(options.command?.length ? { command: options.command } : {}),
     onEvents: (batch) => {
       for (const event of batch) {
-        if (event.type !== 'stdout' && event.type !== 'stderr') events.push(event);
+        digest.add(event);
         options.onEvent(event);
       }
     },
@@ -55,7 +56,7 @@ export async function runSupervised(options: SupervisedRunOptions): Promise<Supe
   };
   for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   try {
-    return { outcome: await session.done, events };
+    return { outcome: await session.done, digest };
   } finally {
     for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
   }

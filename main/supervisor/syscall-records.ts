@@ -94,44 +94,56 @@ export class SyscallRecordWriter {
   }
 }
 
-const auditArchNames = new Map<number, string>();
-
-/** Our arch name (`x86_64`, `x32`, `i386`, ...) or the AUDIT_ARCH value in hex. */
-function archLabel(auditArch: number, nr: number): string {
-  const arch = archForAudit(auditArch, nr);
-  if (arch) return arch;
-  let name = auditArchNames.get(auditArch);
-  if (!name) {
-    name = `0x${auditArch.toString(16)}`;
-    auditArchNames.set(auditArch, name);
-  }
-  return name;
+/** `0x…` of a u64 given as two u32 halves, without a BigInt (this runs for every event). */
+function hex64(low: number, high: number): string {
+  return high === 0
+    ? `0x${low.toString(16)}`
+    : `0x${high.toString(16)}${low.toString(16).padStart(8, '0')}`;
 }
 
-function syscallLabel(auditArch: number, nr: number): string {
-  const arch = archForAudit(auditArch, nr);
-  return arch ? displaySyscallName(arch, nr) : `nr_${nr}`;
+interface SyscallLabels {
+  readonly name: string;
+  readonly arch: string;
+}
+
+const labelsByArch = new Map<number, Map<number, SyscallLabels>>();
+
+/** The syscall's name and our arch name (or `nr_N` and the AUDIT_ARCH in hex), looked up once. */
+function labelsOf(auditArch: number, nr: number): SyscallLabels {
+  let byNr = labelsByArch.get(auditArch);
+  if (!byNr) labelsByArch.set(auditArch, (byNr = new Map()));
+  let labels = byNr.get(nr);
+  if (!labels) {
+    const arch = archForAudit(auditArch, nr);
+    labels = arch
+      ? { name: displaySyscallName(arch, nr), arch }
+      : { name: `nr_${nr}`, arch: `0x${auditArch.toString(16)}` };
+    byNr.set(nr, labels);
+  }
+  return labels;
 }
 
 export function decodeSyscallRecords(batch: SyscallRecordBatch): (SyscallEvent | DeniedEvent)[] {
   const events: (SyscallEvent | DeniedEvent)[] = new Array(batch.count);
-  const args = new DataView(batch.args.buffer, batch.args.byteOffset, batch.args.byteLength);
+  const words = new Uint32Array(batch.args.buffer, batch.args.byteOffset, batch.count * 12);
   for (let i = 0; i < batch.count; i++) {
     const m = i * META_STRIDE;
     const nr = batch.meta[m + 3] ?? 0;
-    const auditArch = batch.meta[m + 4] ?? 0;
-    const hex: string[] = new Array(ARG_COUNT);
+    const labels = labelsOf(batch.meta[m + 4] ?? 0, nr);
+    // seccomp_data's u64 arguments are little-endian (x86_64, the only host the supervisor runs on).
+    const w = i * 12;
+    const args: string[] = new Array(ARG_COUNT);
     for (let j = 0; j < ARG_COUNT; j++) {
-      hex[j] = `0x${args.getBigUint64(i * ARG_BYTES + 8 * j, true).toString(16)}`;
+      args[j] = hex64(words[w + 2 * j] ?? 0, words[w + 2 * j + 1] ?? 0);
     }
     const fields = {
       t: batch.meta[m] ?? 0,
       pid: batch.meta[m + 1] ?? 0,
       tid: batch.meta[m + 2] ?? 0,
-      name: syscallLabel(auditArch, nr),
+      name: labels.name,
       nr,
-      arch: archLabel(auditArch, nr),
-      args: hex,
+      arch: labels.arch,
+      args,
     };
     const action = batch.labels[batch.meta[m + 6] ?? 0] ?? '';
     events[i] =
