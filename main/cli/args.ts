@@ -13,6 +13,7 @@ export const COMMAND_NAMES = [
   'asm',
   'decompile',
   'serve',
+  'audit',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 export const COMPILE_FORMATS = ['disasm', 'hex', 'c-array', 'json'] as const;
@@ -62,6 +63,7 @@ export type CliCommand =
       readonly arch?: Arch;
     }
   | { readonly kind: 'decompile'; readonly file: string; readonly arch?: Arch }
+  | { readonly kind: 'audit'; readonly pid: number; readonly json: boolean }
   | {
       readonly kind: 'serve';
       readonly port: number;
@@ -200,6 +202,16 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         ...(values.workspace === undefined ? {} : { workspace: values.workspace }),
         open: values.open === true,
       };
+    }
+    case 'audit': {
+      const { values, positionals } = parse(first, own, { json, help });
+      if (values.help) return { kind: 'help', topic: first };
+      const [pid, extra] = positionals;
+      if (pid === undefined || !/^[1-9]\d{0,9}$/.test(pid)) {
+        throw new UsageError('audit needs the id of a running process (audit PID)', first);
+      }
+      if (extra !== undefined) throw new UsageError(`unexpected argument ${extra}`, first);
+      return { kind: 'audit', pid: Number(pid), json: values.json === true };
     }
   }
 }

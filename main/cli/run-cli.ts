@@ -1,6 +1,7 @@
 import { loadSupervisor, type StartSession } from '../backend/supervisor-loader';
 import { studioVersion } from '../backend/version';
 import { parseCliArgs } from './args';
+import { auditCommand } from './audit-command';
 import { checkCommand } from './check-command';
 import { CliError, EXIT_FAILURE, EXIT_OK, UsageError } from './cli-error';
 import { processIo, type CliIo } from './cli-io';
@@ -50,6 +51,8 @@ export async function runCli(argv: readonly string[], deps: CliDeps = {}): Promi
         return await decompileCommand(command, io);
       case 'serve':
         return await serveCommand(command, io, deps.shutdown);
+      case 'audit':
+        return await auditCommand(command, io);
     }
   } catch (error) {
     return reportError(error, io);

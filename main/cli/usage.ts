@@ -9,6 +9,7 @@ Commands:
   learn POLICY [-- CMD ARGS...]    run the program, report the syscalls the policy does not allow yet
   check POLICY [-- CMD ARGS...]    run the program under the policy, report every denial
   enforce POLICY [-- CMD ARGS...]  run it under the policy exactly as deployed (the kernel acts alone)
+  audit PID                        a running process's sandbox: /proc posture and its seccomp filters
   compile POLICY                   print the compiled, verified seccomp filter
   simulate POLICY --nr N|NAME      run the compiled filter on one syscall, print the verdict
   disasm FILE                      list a BPF filter in seccomp-tools format
@@ -69,6 +70,18 @@ Options:
   -h, --help  show this help
 
 Exit codes: as for check.
+`,
+  audit: `Usage: sandbox-studio audit PID [--json]
+
+Shows a running process's sandbox posture per thread from /proc (seccomp mode and filter count,
+no_new_privs, capability sets, dumpable, rlimits, namespaces), the system's Yama ptrace scope and
+whether Landlock is enabled, and its seccomp filters read with PTRACE_SECCOMP_GET_FILTER,
+disassembled and decompiled into an editable policy. Reading filters needs CAP_SYS_ADMIN; without
+it the posture is still shown and the missing privilege named.
+
+Options:
+  --json      the same as one JSON document
+  -h, --help  show this help
 `,
   compile: `Usage: sandbox-studio compile POLICY [--arch A] [--format disasm|hex|c-array|json]
 
