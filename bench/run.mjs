@@ -7,6 +7,9 @@
 // supervisor, strace -f and the bare program; needs gcc too.
 // Options: --json prints the figures as JSON instead of the table; --only compiler|learn runs one
 // of the two; --runs N sets the learn benchmark's timed runs per variant (default 5).
+// Then the live what-if benchmark (bench/whatif/run-whatif.ts): one policy edit → the verdict of
+// every event of a 1,000,000-event trace, vs every event through the emulator; --only whatif runs
+// it alone; --whatif-events N, --whatif-keystrokes N, --whatif-reference-runs N tune it.
 import { build } from 'esbuild';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,8 +20,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
 const onlyAt = argv.indexOf('--only');
 const only = onlyAt >= 0 ? argv[onlyAt + 1] : undefined;
-if (onlyAt >= 0 && only !== 'compiler' && only !== 'learn') {
-  process.stderr.write('bench: --only takes compiler or learn\n');
+if (onlyAt >= 0 && only !== 'compiler' && only !== 'learn' && only !== 'whatif') {
+  process.stderr.write('bench: --only takes compiler, learn or whatif\n');
   process.exit(2);
 }
 const temp = mkdtempSync(join(tmpdir(), 'bench-'));
@@ -28,6 +31,7 @@ try {
     entryPoints: {
       compare: join(root, 'bench', 'compare.ts'),
       'run-learn': join(root, 'bench', 'learn', 'run-learn.ts'),
+      'run-whatif': join(root, 'bench', 'whatif', 'run-whatif.ts'),
     },
     outdir: temp,
     outExtension: { '.js': '.mjs' },
@@ -45,9 +49,14 @@ try {
   });
   const load = (name) => import(pathToFileURL(join(temp, name)).href);
   let status = 0;
-  if (only !== 'learn') status = (await load('compare.mjs')).runBenchmark({ root, argv });
-  if (only !== 'compiler' && status === 0) {
+  if (only === undefined || only === 'compiler') {
+    status = (await load('compare.mjs')).runBenchmark({ root, argv });
+  }
+  if ((only === undefined || only === 'learn') && status === 0) {
     status = (await load('run-learn.mjs')).runLearnBenchmark({ root, argv });
+  }
+  if ((only === undefined || only === 'whatif') && status === 0) {
+    status = (await load('run-whatif.mjs')).runWhatIfBenchmark({ root, argv });
   }
   process.exitCode = status;
 } finally {

@@ -1,5 +1,6 @@
 import type { BackendClient } from '../app/api/contract';
 import { messageOf } from './commands/dialogs';
+import { connectSavedRuns } from './connect-saved-runs';
 import { IncludeCache, type FetchInclude } from './state/include-cache';
 import { startPolicyAnalysis, type ParsePolicy } from './state/policy-analysis';
 import type { Stores } from './state/stores';
@@ -19,6 +20,7 @@ export function connectBackend(
     client.on('run.events', (payload) => stores.runs.getState().eventsArrived(payload)),
     client.on('run.state', (payload) => stores.runs.getState().stateChanged(payload, Date.now())),
     startPolicyAnalysis(stores.document, parse, { includes }),
+    connectSavedRuns(client, stores),
   ];
   client.invoke('host.info', {}).then(
     (host) => stores.connection.getState().setHost(host),

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { TraceEvent } from '../trace/events';
+import { RunFileEnd, RunFileHeader, SavedRunId } from '../trace/run-file';
+import { RunSummary } from '../trace/run-summary';
 
 /**
  * The one API between the renderer (untrusted) and the backend. Electron's preload and the
@@ -27,6 +29,29 @@ const IncludePath = z
 
 export const OpenedFile = z.object({ handle: FileHandle, name: z.string(), text: PolicyText });
 export type OpenedFile = z.infer<typeof OpenedFile>;
+
+/** A run saved in the runs folder, as runs.list describes it. */
+export const SavedRunInfo = z.object({
+  id: SavedRunId,
+  mode: RunMode,
+  policyName: z.string().optional(),
+  command: z.array(z.string()),
+  startedAt: z.string(),
+  endedAt: z.string().optional(),
+  /** `incomplete`: the file has no end record (the studio stopped before the run ended). */
+  state: z.enum(['exited', 'failed', 'incomplete']),
+  message: z.string().optional(),
+  events: z.number().int().nonnegative().optional(),
+  bytes: z.number().int().nonnegative(),
+});
+export type SavedRunInfo = z.infer<typeof SavedRunInfo>;
+/** Where the next page of a saved run starts: a byte offset and its line number (for errors). */
+export const RunPageCursor = z
+  .object({ offset: z.number().int().nonnegative(), line: z.number().int().min(2) })
+  .strict();
+export type RunPageCursor = z.infer<typeof RunPageCursor>;
+/** Most events one runs.open page carries: a million-event run arrives in a hundred pages. */
+export const MAX_RUN_PAGE_EVENTS = 10_000;
 
 export const requests = {
   /** What the host can do: Electron has native dialogs; web mode offers its workspace's files. */
@@ -96,6 +121,50 @@ export const requests = {
   },
   /** End every process of the run. */
   'run.stop': { params: z.object({ runId: RunId }).strict(), result: z.object({}) },
+  /** The runs saved in the runs folder (every run is saved while it runs), newest first. */
+  'runs.list': {
+    params: z.object({}).strict(),
+    result: z.object({
+      runs: z.array(SavedRunInfo),
+      /** Files in the runs folder that are not run files, with why. */
+      unreadable: z.array(z.object({ id: z.string(), error: z.string() })),
+    }),
+  },
+  /**
+   * A saved run's events, a page at a time: without `cursor` the first page and the header; then
+   * each page's `next` until it is null. `end` comes with the last page when the run ended;
+   * `truncated`: the file's last line was cut short (the studio crashed while writing it).
+   */
+  'runs.open': {
+    params: z.object({ id: SavedRunId, cursor: RunPageCursor.optional() }).strict(),
+    result: z.object({
+      header: RunFileHeader.optional(),
+      events: z.array(TraceEvent).max(MAX_RUN_PAGE_EVENTS),
+      next: RunPageCursor.nullable(),
+      end: RunFileEnd.optional(),
+      truncated: z.boolean().optional(),
+    }),
+  },
+  /** What a saved run did (from its end record, or read from its events if it has none). */
+  'runs.summary': {
+    params: z.object({ id: SavedRunId }).strict(),
+    result: z.object({ header: RunFileHeader, summary: RunSummary, complete: z.boolean() }),
+  },
+  /**
+   * The run file itself (NDJSON) in chunks of whole lines, to save elsewhere: `offset` is the
+   * previous chunk's `next`; the renderer joins the chunks into a download.
+   */
+  'runs.export': {
+    params: z
+      .object({ id: SavedRunId, offset: z.number().int().nonnegative().optional() })
+      .strict(),
+    result: z.object({
+      fileName: z.string(),
+      text: z.string(),
+      next: z.number().int().nonnegative().nullable(),
+      bytes: z.number().int().nonnegative(),
+    }),
+  },
 } as const;
 
 export type RequestMethod = keyof typeof requests;

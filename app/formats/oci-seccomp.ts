@@ -146,17 +146,54 @@ function kernelMeets(host: Host, minKernel: string): boolean {
   return host.kernel === undefined || versionAtLeast(host.kernel, minKernel);
 }
 
-/** moby profiles/seccomp: an entry applies unless an exclude matches or an include does not. */
-function applies(entry: OciSyscall, host: Host): boolean {
+/**
+ * Why an entry does not apply on the host, or undefined when it does (moby profiles/seccomp: an
+ * entry applies unless an exclude matches or an include does not).
+ */
+function exclusion(entry: OciSyscall, host: Host): string | undefined {
   const ex: OciFilter = entry.excludes ?? {};
   const inc: OciFilter = entry.includes ?? {};
-  if (ex.arches?.includes(host.arch)) return false;
-  if (ex.caps?.some((c) => host.caps.has(c))) return false;
-  if (ex.minKernel !== undefined && kernelMeets(host, ex.minKernel)) return false;
-  if (inc.arches?.length && !inc.arches.includes(host.arch)) return false;
-  if (inc.caps?.some((c) => !host.caps.has(c))) return false;
-  if (inc.minKernel !== undefined && !kernelMeets(host, inc.minKernel)) return false;
-  return true;
+  if (ex.arches?.includes(host.arch)) return `excluded on ${host.arch}`;
+  const excludedCap = ex.caps?.find((c) => host.caps.has(c));
+  if (excludedCap !== undefined) return `excluded with ${excludedCap}`;
+  if (ex.minKernel !== undefined && kernelMeets(host, ex.minKernel)) {
+    return `excluded from kernel ${ex.minKernel} on`;
+  }
+  if (inc.arches?.length && !inc.arches.includes(host.arch)) {
+    return `only for ${inc.arches.join(', ')}`;
+  }
+  const missing = inc.caps?.filter((c) => !host.caps.has(c)) ?? [];
+  if (missing.length > 0) return `needs ${missing.join(', ')}`;
+  if (inc.minKernel !== undefined && !kernelMeets(host, inc.minKernel)) {
+    return `needs kernel ${inc.minKernel}`;
+  }
+  return undefined;
+}
+
+function applies(entry: OciSyscall, host: Host): boolean {
+  return exclusion(entry, host) === undefined;
+}
+
+function hostOf(options: OciImportOptions): Host {
+  const hostArch = options.arch ?? 'x86_64';
+  return {
+    arch: ARCH_NAMES[hostArch].docker,
+    caps: new Set(options.capabilities ?? DOCKER_DEFAULT_CAPABILITIES),
+    ...(options.kernelVersion === undefined ? {} : { kernel: options.kernelVersion }),
+  };
+}
+
+/** Why profile entry `entry` is left out on the host the options describe, if it is. */
+export function ociEntryExclusion(
+  entry: OciSyscall,
+  options: OciImportOptions = {},
+): string | undefined {
+  return exclusion(entry, hostOf(options));
+}
+
+/** The SCMP_ARCH_* name of a libseccomp arch. */
+export function scmpArchName(arch: LibseccompArch): string {
+  return ARCH_NAMES[arch].scmp;
 }
 
 const OPS: Record<OciOp, LibseccompOp> = {
@@ -203,11 +240,7 @@ export function ociToLibseccomp(
   options: OciImportOptions = {},
 ): LibseccompFilter {
   const hostArch = options.arch ?? 'x86_64';
-  const host: Host = {
-    arch: ARCH_NAMES[hostArch].docker,
-    caps: new Set(options.capabilities ?? DOCKER_DEFAULT_CAPABILITIES),
-    ...(options.kernelVersion === undefined ? {} : { kernel: options.kernelVersion }),
-  };
+  const host = hostOf(options);
   return {
     arches: filterArches(profile, hostArch),
     defaultAction: action(profile.defaultAction, profile.defaultErrnoRet),

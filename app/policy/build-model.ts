@@ -1,6 +1,7 @@
 import { isScalar } from 'yaml';
 import { isActionError, parseAction, parseErrno } from './actions';
 import { buildLayers } from './build-layers';
+import { buildFreeBsd, buildWindows } from './build-platforms';
 import { parseCondition } from './condition-check';
 import { groupSyscalls } from './linux-names';
 import type {
@@ -33,6 +34,8 @@ export function buildPolicy(doc: PolicyDocument, source: YamlSource): Policy {
     ...(doc.intent && { intent: [...new Set(doc.intent as PolicyIntent[])] }),
     ...(doc.target && { target: buildTarget(doc.target) }),
     linux: buildLinux(doc.linux, source),
+    ...(doc.windows && { windows: buildWindows(doc.windows, source) }),
+    ...(doc.freebsd && { freebsd: buildFreeBsd(doc.freebsd, source) }),
   };
 }
 

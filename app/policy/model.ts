@@ -1,6 +1,8 @@
 import type { Arch } from '../linux/syscalls';
 import type { NamespaceKind } from '../sandbox/layer-plan';
+import type { CapsicumFcntl, CapsicumRight } from './freebsd-schema';
 import type { BestEffortLayer } from './layer-schema';
+import type { WindowsMitigationFlag, WindowsMitigationName } from './windows-schema';
 import type { ConditionExpr } from './condition-syntax';
 import type { SourceRange } from './source-range';
 
@@ -176,6 +178,47 @@ export interface LinuxPolicy {
   readonly seccompStrict?: ProgramSetting;
 }
 
+/** One `windows.mitigations` entry: the flags written `true`, in the table's order. */
+export type WindowsMitigation = {
+  readonly [N in WindowsMitigationName]: {
+    readonly name: N;
+    readonly flags: readonly WindowsMitigationFlag<N>[];
+    readonly range: SourceRange;
+  };
+}[WindowsMitigationName];
+
+/** `windows:` — exported only (app/export/windows-c.ts); the studio runs Linux targets. */
+export interface WindowsPolicy {
+  /** Mitigations with at least one flag set, in file order. */
+  readonly mitigations: readonly WindowsMitigation[];
+  readonly range: SourceRange;
+}
+
+/** One `freebsd.capsicum.limit` entry. */
+export interface CapsicumLimit {
+  readonly fd: number;
+  /** The key as written: `stdin`, `3`. */
+  readonly written: string;
+  /** Canonical names (`read` for CAP_READ), without duplicates, in file order. */
+  readonly rights: readonly CapsicumRight[];
+  readonly fcntls?: readonly CapsicumFcntl[];
+  /** C names (FreeBSD's headers resolve them) or numbers. */
+  readonly ioctls?: readonly (string | number)[];
+  readonly range: SourceRange;
+}
+
+export interface CapsicumPolicy {
+  readonly enter: boolean;
+  readonly limits: readonly CapsicumLimit[];
+  readonly range: SourceRange;
+}
+
+/** `freebsd:` — exported only (app/export/freebsd-c.ts). */
+export interface FreeBsdPolicy {
+  readonly capsicum?: CapsicumPolicy;
+  readonly range: SourceRange;
+}
+
 /**
  * What the policy author declares the sandbox is for; checked by diagnostics, not enforced by
  * itself. `no-new-programs`: the program must not start other programs (execve is a warning).
@@ -189,4 +232,6 @@ export interface Policy {
   readonly intent?: readonly PolicyIntent[];
   readonly target?: TargetSpec;
   readonly linux: LinuxPolicy;
+  readonly windows?: WindowsPolicy;
+  readonly freebsd?: FreeBsdPolicy;
 }

@@ -269,7 +269,7 @@ describe('parsePolicy: errors with exact locations', () => {
 
   it('a document that is not a mapping', () => {
     expect(diagnostics('- version: 1\n')).toEqual([
-      '1:1-1:13 error invalid-type: expected a mapping (version, name, include, intent, target, linux), got a list',
+      '1:1-1:13 error invalid-type: expected a mapping (version, name, include, intent, target, linux, windows, freebsd), got a list',
     ]);
   });
 
@@ -301,7 +301,7 @@ describe('parsePolicy: errors with exact locations', () => {
                 where: arg0 == 1
       `),
     ).toEqual([
-      '2:1-2:5 error unknown-key: unknown key "nmae"; did you mean name? (allowed keys: version, name, include, intent, target, linux)',
+      '2:1-2:5 error unknown-key: unknown key "nmae"; did you mean name? (allowed keys: version, name, include, intent, target, linux, windows, freebsd)',
       '5:3-5:7 error unknown-key: unknown key "args" (allowed keys: command, cwd, env)',
       '8:5-8:12 error unknown-key: unknown key "defualt"; did you mean default? (allowed keys: arch, bad_arch, default, rules)',
       '11:9-11:14 error unknown-key: unknown key "where" (allowed keys: allow, errno, action, syscalls, when)',

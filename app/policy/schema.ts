@@ -27,6 +27,8 @@ import {
   UserSchema,
 } from './layer-schema';
 import { documented, emptyListHint, expected, issue, listHint, quoteHint } from './schema-support';
+import { FreeBsdSchema } from './freebsd-schema';
+import { WindowsSchema } from './windows-schema';
 import { didYouMean } from './suggest';
 
 export { policyMetadata, type PolicyIssueParams } from './schema-support';
@@ -413,8 +415,14 @@ export const PolicyDocumentSchema = documented(
       ),
       target: TargetSchema.optional(),
       linux: LinuxSchema.prefault({}),
+      windows: WindowsSchema.optional(),
+      freebsd: FreeBsdSchema.optional(),
     },
-    { error: expected('a mapping (version, name, include, intent, target, linux)') },
+    {
+      error: expected(
+        'a mapping (version, name, include, intent, target, linux, windows, freebsd)',
+      ),
+    },
   ),
   {
     title: 'Sandbox Studio policy',

@@ -7,6 +7,7 @@ import {
 } from '../../app/api/contract';
 import type { FilesService } from './files-service';
 import type { RunService } from './run-service';
+import type { SavedRuns } from './saved-runs';
 
 export interface HostInfo {
   readonly kind: 'electron' | 'web';
@@ -19,10 +20,21 @@ export interface BackendDeps {
   readonly host: HostInfo;
   readonly files: FilesService;
   readonly runs: Pick<RunService, 'start' | 'stop'>;
+  /** The runs folder; without it the runs.* requests fail (nothing is saved). */
+  readonly savedRuns?: Pick<SavedRuns, 'list' | 'open' | 'summary' | 'export'>;
 }
 
 /** Every request of the contract, served by the file and run services of one client. */
-export function createBackendHandlers({ host, files, runs }: BackendDeps): BackendHandlers {
+export function createBackendHandlers({
+  host,
+  files,
+  runs,
+  savedRuns,
+}: BackendDeps): BackendHandlers {
+  const saved = () => {
+    if (!savedRuns) throw new Error('this studio does not save runs (it has no runs folder)');
+    return savedRuns;
+  };
   return {
     'host.info': () => Promise.resolve({ ...host }),
     'files.openDialog': async () => ({ file: await files.openDialog() }),
@@ -40,6 +52,10 @@ export function createBackendHandlers({ host, files, runs }: BackendDeps): Backe
       await runs.stop(runId);
       return {};
     },
+    'runs.list': async () => saved().list(),
+    'runs.open': async ({ id, cursor }) => saved().open(id, cursor),
+    'runs.summary': async ({ id }) => saved().summary(id),
+    'runs.export': async ({ id, offset }) => saved().export(id, offset),
   };
 }
 

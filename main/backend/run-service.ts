@@ -7,6 +7,7 @@ import type { TraceEvent } from '../../app/trace/events';
 import type { RunOutcome, SupervisorSession } from '../supervisor/types';
 import { EventCoalescer } from './event-coalescer';
 import type { PolicySource } from './files-service';
+import type { Recording, RunRecorder } from './run-recorder';
 import { loadSupervisor, type StartSession } from './supervisor-loader';
 
 export type EmitEvent = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
@@ -18,6 +19,8 @@ export interface RunServiceOptions {
   /** Batches arriving within this many milliseconds go out as one `run.events` message. */
   readonly coalesceMs?: number;
   readonly maxEventsPerMessage?: number;
+  /** Saves every run's events to a file while it runs. */
+  readonly recorder?: Pick<RunRecorder, 'start'>;
 }
 
 interface ActiveRun {
@@ -25,6 +28,7 @@ interface ActiveRun {
   readonly mode: RunMode;
   readonly session: SupervisorSession;
   readonly events: EventCoalescer;
+  readonly recording: Recording | undefined;
   stopRequested: boolean;
   /** The opening state was sent (deferred until the client has the runId). */
   opened: boolean;
@@ -79,7 +83,7 @@ export class RunService {
     try {
       const startSession = await (this.#options.loadSupervisor ?? loadSupervisor)();
       if (this.#disposed) throw new Error('this connection is closing');
-      return { runId: this.#launch(mode, startSession, policy) };
+      return { runId: this.#launch(mode, startSession, policy, policyText, source?.path) };
     } finally {
       this.#starting = false;
     }
@@ -115,7 +119,13 @@ export class RunService {
     );
   }
 
-  #launch(mode: RunMode, startSession: StartSession, policy: Policy): string {
+  #launch(
+    mode: RunMode,
+    startSession: StartSession,
+    policy: Policy,
+    policyText: string,
+    policyFile: string | undefined,
+  ): string {
     const runId = randomUUID();
     const events = new EventCoalescer({
       delayMs: this.#options.coalesceMs ?? 30,
@@ -131,11 +141,13 @@ export class RunService {
       events.dispose();
       throw new Error(`cannot start the run: ${messageOf(error)}`, { cause: error });
     }
+    const recording = this.#record({ runId, mode, policy, policyText, policyFile }, events);
     const run: ActiveRun = {
       runId,
       mode,
       session,
       events,
+      recording,
       stopRequested: false,
       opened: false,
       running: false,
@@ -160,7 +172,22 @@ export class RunService {
       run.running = true;
       if (run.opened) this.#sendState(run, 'running');
     }
+    run.recording?.append(batch);
     run.events.push(batch);
+  }
+
+  /** Starts saving the run; a run that cannot be saved still runs, with a warning event. */
+  #record(
+    info: Parameters<RunRecorder['start']>[0],
+    events: EventCoalescer,
+  ): Recording | undefined {
+    try {
+      return this.#options.recorder?.start(info);
+    } catch (error) {
+      const message = `the run is not saved: ${messageOf(error)}`;
+      events.push([{ type: 'error', t: 0, severity: 'warning', message }]);
+      return undefined;
+    }
   }
 
   #open(run: ActiveRun): void {
@@ -171,12 +198,18 @@ export class RunService {
     run.events.release();
   }
 
-  #finish(run: ActiveRun, outcome: RunOutcome): void {
+  /** Settles once the run's file (if it is saved) has its end record on disk. */
+  #finish(run: ActiveRun, outcome: RunOutcome): Promise<void> | undefined {
     this.#open(run);
     if (outcome.failure !== undefined) this.#sendState(run, 'failed', outcome.failure);
     else this.#sendState(run, 'exited', describeOutcome(run, outcome));
     run.events.dispose();
     this.#runs.delete(run.runId);
+    return run.recording?.finish(
+      outcome.failure !== undefined
+        ? { state: 'failed', message: outcome.failure }
+        : { state: 'exited', message: describeOutcome(run, outcome) },
+    );
   }
 
   #sendState(run: ActiveRun, state: RunState, message?: string): void {

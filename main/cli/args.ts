@@ -1,7 +1,11 @@
 import { parseArgs } from 'node:util';
 import { isArch } from '../../app/linux/arches';
 import { SUPPORTED_ARCHES, type Arch } from '../../app/linux/syscalls';
+import { CODE_LANGUAGES, type CodeLanguage } from '../../app/export/code-export';
 import { UsageError } from './cli-error';
+import type { ExportCodeOptions } from './export-code-command';
+import type { ExportOptions } from './export-command';
+import { IMPORT_FORMATS, type ImportFormat, type ImportOptions } from './import-command';
 
 export const COMMAND_NAMES = [
   'learn',
@@ -14,6 +18,8 @@ export const COMMAND_NAMES = [
   'decompile',
   'serve',
   'audit',
+  'import',
+  'export',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 export const COMPILE_FORMATS = ['disasm', 'hex', 'c-array', 'json'] as const;
@@ -64,6 +70,9 @@ export type CliCommand =
     }
   | { readonly kind: 'decompile'; readonly file: string; readonly arch?: Arch }
   | { readonly kind: 'audit'; readonly pid: number; readonly json: boolean }
+  | ({ readonly kind: 'import' } & ImportOptions)
+  | ({ readonly kind: 'export' } & ExportOptions)
+  | ({ readonly kind: 'export-code' } & ExportCodeOptions)
   | {
       readonly kind: 'serve';
       readonly port: number;
@@ -203,6 +212,68 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         open: values.open === true,
       };
     }
+    case 'import': {
+      const { values, positionals } = parse(first, own, {
+        caps: { type: 'string' },
+        arch: archOption,
+        kernel: { type: 'string' },
+        help,
+      });
+      if (values.help) return { kind: 'help', topic: first };
+      const [format, file, extra] = positionals;
+      if (!isOneOf(IMPORT_FORMATS, format)) {
+        throw new UsageError(`import needs a FORMAT: ${IMPORT_FORMATS.join(', ')}`, first);
+      }
+      if (file === undefined) throw new UsageError('import needs a FILE (- for stdin)', first);
+      if (extra !== undefined) throw new UsageError(`unexpected argument ${extra}`, first);
+      return {
+        kind: 'import',
+        format,
+        file,
+        ...(values.caps !== undefined ? { caps: values.caps.split(',').filter(Boolean) } : {}),
+        ...archOf(first, values.arch),
+        ...(values.kernel !== undefined ? { kernel: values.kernel } : {}),
+      };
+    }
+    case 'export': {
+      const { values, positionals } = parse(first, own, {
+        arch: archOption,
+        conditional: { type: 'string' },
+        name: { type: 'string' },
+        namespace: { type: 'string' },
+        'no-tsync': { type: 'boolean' },
+        help,
+      });
+      if (values.help) return { kind: 'help', topic: first };
+      const [format, policy, extra] = positionals;
+      if (policy === undefined) throw new UsageError('export needs FORMAT and POLICY', first);
+      if (extra !== undefined) throw new UsageError(`unexpected argument ${extra}`, first);
+      if (isOneOf(CODE_LANGUAGES, format)) {
+        return {
+          kind: 'export-code',
+          language: format as CodeLanguage,
+          policy,
+          ...(values['no-tsync'] ? { tsync: false } : {}),
+        };
+      }
+      if (!isOneOf(IMPORT_FORMATS, format) || format === 'strace') {
+        const formats = [...IMPORT_FORMATS.filter((f) => f !== 'strace'), ...CODE_LANGUAGES];
+        throw new UsageError(`export FORMAT is one of ${formats.join(', ')}`, first);
+      }
+      const conditional = values.conditional;
+      if (conditional !== undefined && conditional !== 'allow' && conditional !== 'deny') {
+        throw new UsageError('--conditional is allow or deny', first);
+      }
+      return {
+        kind: 'export',
+        format: format as ImportFormat,
+        policy,
+        ...archOf(first, values.arch),
+        ...(conditional !== undefined ? { conditional } : {}),
+        ...(values.name !== undefined ? { name: values.name } : {}),
+        ...(values.namespace !== undefined ? { namespace: values.namespace } : {}),
+      };
+    }
     case 'audit': {
       const { values, positionals } = parse(first, own, { json, help });
       if (values.help) return { kind: 'help', topic: first };
@@ -214,6 +285,10 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
       return { kind: 'audit', pid: Number(pid), json: values.json === true };
     }
   }
+}
+
+function isOneOf<T extends string>(list: readonly T[], value: string | undefined): value is T {
+  return value !== undefined && (list as readonly string[]).includes(value);
 }
 
 function isCommandName(name: string): name is CommandName {

@@ -2,6 +2,9 @@ import { loadSupervisor, type StartSession } from '../backend/supervisor-loader'
 import { studioVersion } from '../backend/version';
 import { parseCliArgs } from './args';
 import { auditCommand } from './audit-command';
+import { exportCodeCommand } from './export-code-command';
+import { exportCommand } from './export-command';
+import { importCommand } from './import-command';
 import { checkCommand } from './check-command';
 import { CliError, EXIT_FAILURE, EXIT_OK, UsageError } from './cli-error';
 import { processIo, type CliIo } from './cli-io';
@@ -53,6 +56,12 @@ export async function runCli(argv: readonly string[], deps: CliDeps = {}): Promi
         return await serveCommand(command, io, deps.shutdown);
       case 'audit':
         return await auditCommand(command, io);
+      case 'import':
+        return await importCommand(command, io);
+      case 'export':
+        return await exportCommand(command, io);
+      case 'export-code':
+        return await exportCodeCommand(command, io);
     }
   } catch (error) {
     return reportError(error, io);

@@ -10,6 +10,8 @@ Commands:
   check POLICY [-- CMD ARGS...]    run the program under the policy, report every denial
   enforce POLICY [-- CMD ARGS...]  run it under the policy exactly as deployed (the kernel acts alone)
   audit PID                        a running process's sandbox: /proc posture and its seccomp filters
+  import FORMAT FILE               oci|k8s|systemd|minijail|strace|bpf → a policy on stdout
+  export FORMAT POLICY             oci|k8s|systemd|minijail|bpf, or C code: c|libseccomp-c|windows-c|freebsd-c
   compile POLICY                   print the compiled, verified seccomp filter
   simulate POLICY --nr N|NAME      run the compiled filter on one syscall, print the verdict
   disasm FILE                      list a BPF filter in seccomp-tools format
@@ -70,6 +72,29 @@ Options:
   -h, --help  show this help
 
 Exit codes: as for check.
+`,
+  import: `Usage: sandbox-studio import FORMAT FILE [--caps LIST] [--arch A] [--kernel VERSION]
+
+Turns a policy from elsewhere into a sandbox policy (YAML on stdout; FILE - is stdin):
+  oci       an OCI seccomp profile (Docker, Podman, containerd); --caps: the container's
+            capabilities (default Docker's), --arch: the host, --kernel: its version for minKernel
+  k8s       a Security Profiles Operator SeccompProfile
+  systemd   a unit or drop-in (SystemCallFilter=, ..., Limit*=, RestrictNamespaces=)
+  minijail  a minijail seccomp policy file
+  strace    a log of strace -f -o FILE: allows every syscall it made
+  bpf       a raw sock_filter program (binary or seccomp-tools text), decompiled
+What the target format cannot say is printed as warnings on stderr.
+`,
+  export: `Usage: sandbox-studio export FORMAT POLICY [--arch A] [--conditional allow|deny] [--name N] [--namespace NS] [--no-tsync]
+
+Writes the policy where it will be deployed (stdout):
+  oci, k8s, systemd, minijail, bpf   (systemd: --conditional says what to do with syscalls the
+                                      policy allows only under an argument condition; default deny)
+  c             C23 code applying the whole Linux sandbox itself (seccomp with TSYNC, rlimits, ...)
+  libseccomp-c  the same through libseccomp
+  windows-c     SetProcessMitigationPolicy / PROC_THREAD_ATTRIBUTE_MITIGATION_POLICY code
+  freebsd-c     cap_enter() and cap_rights_limit() code
+What the format cannot express is printed as FILE:LINE:COL: warning: lines on stderr.
 `,
   audit: `Usage: sandbox-studio audit PID [--json]
 

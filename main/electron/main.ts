@@ -13,7 +13,9 @@ import {
 } from 'electron';
 import { createDialogFiles, type NativeDialogs } from '../backend/files-service';
 import { createBackendHandlers, dispatchRequest } from '../backend/handlers';
+import { RunRecorder } from '../backend/run-recorder';
 import { RunService } from '../backend/run-service';
+import { SavedRuns } from '../backend/saved-runs';
 import { studioVersion } from '../backend/version';
 import { builtEntry, rendererDir } from '../paths';
 import { securityHeaders } from '../web/security-headers';
@@ -129,11 +131,11 @@ function openWindow(): void {
   window.webContents.on('will-prevent-unload', (event) => {
     const choice = dialog.showMessageBoxSync(window, {
       type: 'question',
-      buttons: ['Discard changes and close', 'Keep editing'],
+      buttons: ['Close', 'Keep editing'],
       defaultId: 1,
       cancelId: 1,
       message: 'The policy has unsaved changes.',
-      detail: 'Closing the window discards them.',
+      detail: 'They are kept, not saved: the studio offers them back the next time it starts.',
     });
     if (choice === 0) event.preventDefault();
   });
@@ -145,7 +147,10 @@ function openWindow(): void {
 }
 
 function createWindowBackend(window: BrowserWindow): WindowBackend {
+  // Saved runs live in the app's data folder (~/.config/Sandbox Studio/runs on Linux).
+  const runsDir = join(app.getPath('userData'), 'runs');
   const runs = new RunService({
+    recorder: new RunRecorder({ dir: runsDir, studioVersion: studioVersion() }),
     emit: (name, payload) => {
       if (window.isDestroyed()) return;
       const message: EventMessage = { name, payload };
@@ -156,6 +161,7 @@ function createWindowBackend(window: BrowserWindow): WindowBackend {
     host: { kind: 'electron', nativeDialogs: true, version: studioVersion() },
     files: createDialogFiles(nativeDialogs(window)),
     runs,
+    savedRuns: new SavedRuns(runsDir),
   });
   return { window, handlers, runs };
 }

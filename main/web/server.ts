@@ -3,13 +3,15 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { ClientMessage, type ServerMessage } from '../../app/api/contract';
 import { createWorkspaceFiles, type FilesService } from '../backend/files-service';
 import { createBackendHandlers, dispatchRequest } from '../backend/handlers';
+import { RunRecorder } from '../backend/run-recorder';
 import { RunService } from '../backend/run-service';
+import { SavedRuns } from '../backend/saved-runs';
 import type { StartSession } from '../backend/supervisor-loader';
 import { studioVersion } from '../backend/version';
 import { loopbackAddress } from './loopback';
@@ -26,6 +28,8 @@ export interface WebServerOptions {
   /** The built renderer (dist/renderer). */
   readonly rendererDir: string;
   readonly loadSupervisor?: () => Promise<StartSession>;
+  /** Where runs are saved; `<workspace>/.sandbox-studio/runs` when absent. */
+  readonly runsDir?: string;
 }
 
 export interface WebServer {
@@ -51,6 +55,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const token = randomBytes(32).toString('base64url');
   const files = createWorkspaceFiles(options.workspace);
   const workspace = resolve(options.workspace);
+  const runsDir = options.runsDir ?? join(workspace, '.sandbox-studio', 'runs');
+  const runFiles = {
+    recorder: new RunRecorder({ dir: runsDir, studioVersion: studioVersion() }),
+    savedRuns: new SavedRuns(runsDir),
+  };
   const clients = new Set<{ socket: WebSocket; runs: RunService }>();
   let allowedHosts = new Set<string>();
 
@@ -68,7 +77,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       return;
     }
     sockets.handleUpgrade(req, socket, head, (ws) => {
-      const client = serveClient(ws, files, workspace, options.loadSupervisor);
+      const client = serveClient(ws, files, workspace, options.loadSupervisor, runFiles);
       clients.add(client);
       ws.on('close', () => clients.delete(client));
     });
@@ -119,6 +128,7 @@ function serveClient(
   files: FilesService,
   workspace: string,
   loadSupervisor: (() => Promise<StartSession>) | undefined,
+  runFiles: { recorder: RunRecorder; savedRuns: SavedRuns },
 ): { socket: WebSocket; runs: RunService } {
   const send = (message: ServerMessage): void => {
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
@@ -126,11 +136,13 @@ function serveClient(
   const runs = new RunService({
     emit: (name, payload) => send({ kind: 'event', name, payload }),
     ...(loadSupervisor ? { loadSupervisor } : {}),
+    recorder: runFiles.recorder,
   });
   const handlers = createBackendHandlers({
     host: { kind: 'web', nativeDialogs: false, workspace, version: studioVersion() },
     files,
     runs,
+    savedRuns: runFiles.savedRuns,
   });
 
   socket.on('message', (data: RawData, isBinary: boolean) => {

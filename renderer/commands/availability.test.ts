@@ -100,4 +100,23 @@ describe('commandAvailability', () => {
       check: false,
     });
   });
+
+  it('offers Restore/Discard only while a recovered draft waits, Dismiss only with notices', () => {
+    const base = input({});
+    expect(commandAvailability(base)).toMatchObject({
+      restoreDraft: false,
+      discardDraft: false,
+      dismissNotices: false,
+      commandPalette: true,
+      cycleTheme: true,
+    });
+    const offered = commandAvailability({
+      ...base,
+      ui: {
+        draftOffer: { name: null, handle: null, savedAt: 0 },
+        notices: [{ id: 1, tone: 'info', text: 'x' }],
+      },
+    });
+    expect(offered).toMatchObject({ restoreDraft: true, discardDraft: true, dismissNotices: true });
+  });
 });

@@ -2,7 +2,8 @@ import type { ConnectionState } from '../state/connection-store';
 import { selectDirty, selectHasErrors, type DocumentState } from '../state/document-store';
 import { pendingObservedNames } from '../state/observed-syscalls';
 import { isActive, type RunsState } from '../state/runs-store';
-import type { CommandId } from './keymap';
+import type { UiState } from '../state/ui-store';
+import type { CommandId } from './registry';
 
 export type Availability = Readonly<Record<CommandId, boolean>>;
 
@@ -10,6 +11,8 @@ export interface AvailabilityInput {
   readonly document: Pick<DocumentState, 'text' | 'savedText' | 'handle' | 'analysis'>;
   readonly runs: Pick<RunsState, 'run' | 'observed'>;
   readonly connection: Pick<ConnectionState, 'status' | 'host'>;
+  /** Without it, commands that depend on the UI's state (a recovered draft…) are unavailable. */
+  readonly ui?: Pick<UiState, 'draftOffer' | 'notices'>;
 }
 
 /** Which commands make sense now; buttons are disabled and shortcuts ignored otherwise. */
@@ -17,6 +20,7 @@ export function commandAvailability({
   document,
   runs,
   connection,
+  ui,
 }: AvailabilityInput): Availability {
   const connected = connection.status === 'connected';
   // Which dialogs to use (native or the web picker) depends on host.info's answer.
@@ -33,5 +37,13 @@ export function commandAvailability({
     enforce: canRun,
     stop: connected && running && runs.run?.runId !== null && runs.run?.state !== 'stopping',
     allowObserved: !running && pending.length > 0,
+    restoreDraft: (ui?.draftOffer ?? null) !== null,
+    discardDraft: (ui?.draftOffer ?? null) !== null,
+    commandPalette: true,
+    cycleTheme: true,
+    focusEditor: true,
+    focusEventFilter: true,
+    resetLayout: true,
+    dismissNotices: (ui?.notices.length ?? 0) > 0,
   };
 }

@@ -9,6 +9,8 @@ import type {
 } from '../../app/api/contract';
 import { addAllowedSyscalls } from '../../app/policy/edit';
 import { parsePolicy } from '../../app/policy/parse';
+import { DRAFT_KEY, serializeDraft } from '../state/draft';
+import { memoryStorage, type KeyValueStorage } from '../state/key-value-storage';
 import { analyzePolicy } from '../state/policy-analysis';
 import { createStores, type Stores } from '../state/stores';
 import { testEvents as ev } from '../test-helpers';
@@ -42,7 +44,10 @@ function scriptedClient(handlers: Handler) {
   return { client, calls };
 }
 
-function setup(handlers: Handler, options: { native?: boolean; text?: string } = {}) {
+function setup(
+  handlers: Handler,
+  options: { native?: boolean; text?: string; storage?: KeyValueStorage } = {},
+) {
   const stores = createStores(options.text ?? LS, { schedule: (fn) => fn() });
   stores.connection.getState().setStatus('connected');
   stores.connection.getState().setHost({
@@ -52,7 +57,13 @@ function setup(handlers: Handler, options: { native?: boolean; text?: string } =
   });
   analyze(stores);
   const { client, calls } = scriptedClient(handlers);
-  const commands = createCommands({ client, stores, addAllowedSyscalls, now: () => 1000 });
+  const commands = createCommands({
+    client,
+    stores,
+    addAllowedSyscalls,
+    now: () => 1000,
+    storage: options.storage ?? memoryStorage(),
+  });
   return { stores, commands, calls };
 }
 
@@ -204,5 +215,106 @@ describe('commands', () => {
     expect(stores.ui.getState().notices).toEqual([
       expect.objectContaining({ tone: 'error', text: 'Save failed: disk full' }),
     ]);
+  });
+
+  describe('recovered drafts', () => {
+    const recovered = (over: Record<string, unknown> = {}) =>
+      memoryStorage({
+        [DRAFT_KEY]: serializeDraft({
+          text: `${LS}# recovered\n`,
+          savedText: LS,
+          handle: 'h1',
+          name: 'ls.sandbox.yaml',
+          savedAt: 5,
+          ...over,
+        }),
+      });
+    const offer = { name: 'ls.sandbox.yaml', handle: 'h1', savedAt: 5 };
+
+    it('restores a draft on top of the file as it is now', async () => {
+      const storage = recovered();
+      const { stores, commands, calls } = setup(
+        { 'files.read': ({ handle }) => ({ handle, name: 'ls.sandbox.yaml', text: LS }) },
+        { storage },
+      );
+      stores.ui.getState().offerDraft(offer);
+      await commands.restoreDraft();
+      expect(calls).toEqual([{ method: 'files.read', params: { handle: 'h1' } }]);
+      expect(stores.document.getState()).toMatchObject({
+        text: `${LS}# recovered\n`,
+        savedText: LS,
+        handle: 'h1',
+      });
+      expect(stores.ui.getState().draftOffer).toBeNull();
+    });
+
+    it('restores from the draft alone when the file cannot be read', async () => {
+      const { stores, commands } = setup(
+        {
+          'files.read': () => {
+            throw new Error('no such file');
+          },
+        },
+        { storage: recovered() },
+      );
+      stores.ui.getState().offerDraft(offer);
+      await commands.restoreDraft();
+      expect(stores.document.getState()).toMatchObject({ savedText: LS, handle: 'h1' });
+      expect(stores.document.getState().text).toContain('# recovered');
+      expect(stores.ui.getState().notices[0]?.text).toContain('no such file');
+    });
+
+    it('asks before replacing changes typed meanwhile, and keeps them when told to', async () => {
+      const { stores, commands, calls } = setup({}, { storage: recovered() });
+      stores.ui.getState().offerDraft(offer);
+      stores.document.getState().setText(`${LS}# typed meanwhile\n`);
+      const done = commands.restoreDraft();
+      await answerDialog(stores, false);
+      await done;
+      expect(calls).toEqual([]);
+      expect(stores.document.getState().text).toContain('# typed meanwhile');
+      expect(stores.ui.getState().draftOffer).toEqual(offer);
+    });
+
+    it('discards a draft: gone from storage and from the screen', async () => {
+      const storage = recovered();
+      const { stores, commands } = setup({}, { storage });
+      stores.ui.getState().offerDraft(offer);
+      await commands.discardDraft();
+      expect(storage.getItem(DRAFT_KEY)).toBeNull();
+      expect(stores.ui.getState().draftOffer).toBeNull();
+      expect(stores.document.getState().text).toBe(LS);
+    });
+
+    it('does nothing without an offer, and withdraws an offer whose draft is gone', async () => {
+      const storage = memoryStorage();
+      const { stores, commands } = setup({}, { storage });
+      await commands.restoreDraft();
+      expect(stores.document.getState().text).toBe(LS);
+      stores.ui.getState().offerDraft(offer);
+      await commands.restoreDraft();
+      expect(stores.ui.getState().draftOffer).toBeNull();
+      expect(stores.ui.getState().notices[0]?.tone).toBe('info');
+    });
+  });
+
+  it('view commands change only the UI state', async () => {
+    const { stores, commands, calls } = setup({});
+    await commands.commandPalette();
+    expect(stores.ui.getState().paletteOpen).toBe(true);
+    stores.ui.getState().setSystemTheme('dark');
+    await commands.cycleTheme();
+    expect(stores.ui.getState().themePreference).toBe('light');
+    await commands.focusEditor();
+    expect(stores.ui.getState().focusRequest).toMatchObject({ target: 'editor' });
+    await commands.focusEventFilter();
+    expect(stores.ui.getState().focusRequest).toMatchObject({ target: 'eventFilter' });
+    stores.ui.getState().setPaneSize('workspace', 0.3);
+    await commands.resetLayout();
+    expect(stores.ui.getState().paneSizes).toEqual({});
+    stores.ui.getState().notify('error', 'x');
+    await commands.dismissNotices();
+    expect(stores.ui.getState().notices).toEqual([]);
+    expect(calls).toEqual([]);
   });
 });

@@ -1,10 +1,19 @@
 import type { BackendClient, RunMode } from '../../app/api/contract';
+import { applyDraft, type FileContents } from '../state/apply-draft';
 import { selectDirty } from '../state/document-store';
+import { DRAFT_KEY, parseDraft } from '../state/draft';
+import {
+  browserStorage,
+  readItem,
+  writeItem,
+  type KeyValueStorage,
+} from '../state/key-value-storage';
 import { pendingObservedNames } from '../state/observed-syscalls';
 import type { Stores } from '../state/stores';
+import { nextThemePreference } from '../state/ui-store';
 import { commandAvailability } from './availability';
 import { askConfirm, askFile, askFileName, messageOf } from './dialogs';
-import type { CommandId } from './keymap';
+import type { CommandId } from './registry';
 import { suggestedFileName } from './suggested-name';
 
 export type Commands = Readonly<Record<CommandId, () => Promise<void>>>;
@@ -15,6 +24,8 @@ export interface CommandDeps {
   /** app/policy/edit's addAllowedSyscalls: the policy text with `names` allowed. */
   readonly addAllowedSyscalls: (text: string, names: readonly string[]) => string;
   readonly now?: () => number;
+  /** Where recovered drafts are (see state/draft-autosave.ts); the page's localStorage if absent. */
+  readonly storage?: KeyValueStorage | null;
 }
 
 /**
@@ -25,12 +36,15 @@ export function createCommands(deps: CommandDeps): Commands {
   const { client, stores } = deps;
   const now = deps.now ?? Date.now;
   const doc = () => stores.document.getState();
-  const notify = (text: string) => stores.ui.getState().notify('error', text);
+  const ui = () => stores.ui.getState();
+  const notify = (text: string) => ui().notify('error', text);
+  const storage = deps.storage === undefined ? browserStorage() : deps.storage;
   const available = (id: CommandId): boolean =>
     commandAvailability({
       document: doc(),
       runs: stores.runs.getState(),
       connection: stores.connection.getState(),
+      ui: ui(),
     })[id];
   const nativeDialogs = (): boolean => stores.connection.getState().host?.nativeDialogs ?? false;
 
@@ -101,6 +115,65 @@ export function createCommands(deps: CommandDeps): Commands {
     doc().setText(deps.addAllowedSyscalls(doc().text, names), 'external');
   }
 
+  async function restoreDraft(): Promise<void> {
+    if (!available('restoreDraft')) return;
+    const draft = storage ? parseDraft(readItem(storage, DRAFT_KEY)) : null;
+    if (!draft) {
+      ui().offerDraft(null);
+      ui().notify(
+        'info',
+        'The recovered changes are gone (restored or discarded in another window).',
+      );
+      return;
+    }
+    if (
+      selectDirty(doc()) &&
+      !(await askConfirm(stores.ui, {
+        title: 'Replace your unsaved changes?',
+        message: `${doc().name ?? 'The untitled policy'} has changes that are not saved; the recovered changes replace them.`,
+        confirmLabel: 'Restore recovered changes',
+      }))
+    ) {
+      return;
+    }
+    const file = draft.handle === null ? null : await currentFile(draft.handle);
+    const outcome = applyDraft(stores.document, draft, file);
+    ui().offerDraft(null);
+    if (outcome === 'already-saved') {
+      ui().notify('info', `${draft.name ?? 'The file'} already holds the recovered changes.`);
+    }
+  }
+
+  /** The file as it is now, or null (then the draft's copy of it stands in) when unreadable. */
+  async function currentFile(handle: string): Promise<FileContents | null> {
+    if (stores.connection.getState().status !== 'connected') return null;
+    try {
+      return await client.invoke('files.read', { handle });
+    } catch (error) {
+      ui().notify(
+        'info',
+        `Restored from the recovered copy: the file cannot be read (${messageOf(error)}).`,
+      );
+      return null;
+    }
+  }
+
+  async function discardDraft(): Promise<void> {
+    if (!available('discardDraft')) return;
+    if (storage) writeItem(storage, DRAFT_KEY, null);
+    ui().offerDraft(null);
+  }
+
+  /** Commands that only change what is shown: always there, never failing. */
+  const view = {
+    commandPalette: () => ui().openPalette(),
+    cycleTheme: () => ui().setThemePreference(nextThemePreference(ui())),
+    focusEditor: () => ui().requestFocus('editor'),
+    focusEventFilter: () => ui().requestFocus('eventFilter'),
+    resetLayout: () => ui().resetPaneSizes(),
+    dismissNotices: () => ui().dismissAllNotices(),
+  };
+
   const reporting = (what: string, command: () => Promise<void>) => async (): Promise<void> => {
     try {
       await command();
@@ -108,6 +181,7 @@ export function createCommands(deps: CommandDeps): Commands {
       notify(`${what} failed: ${messageOf(error)}`);
     }
   };
+  const immediate = (action: () => void) => async (): Promise<void> => action();
 
   return {
     open: reporting('Open', open),
@@ -118,5 +192,13 @@ export function createCommands(deps: CommandDeps): Commands {
     enforce: reporting('Enforce', () => run('enforce')),
     stop: reporting('Stop', stop),
     allowObserved: reporting('Allow observed', allowObserved),
+    restoreDraft: reporting('Restore', restoreDraft),
+    discardDraft: reporting('Discard', discardDraft),
+    commandPalette: immediate(view.commandPalette),
+    cycleTheme: immediate(view.cycleTheme),
+    focusEditor: immediate(view.focusEditor),
+    focusEventFilter: immediate(view.focusEventFilter),
+    resetLayout: immediate(view.resetLayout),
+    dismissNotices: immediate(view.dismissNotices),
   };
 }

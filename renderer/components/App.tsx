@@ -1,45 +1,53 @@
+import '../styles/quality.css';
 import { useEffect } from 'react';
 import { commandForKey } from '../commands/keymap';
 import { selectDirty } from '../state/document-store';
 import { DialogHost } from './dialogs/DialogHost';
 import { DisconnectedBanner } from './DisconnectedBanner';
+import { DraftNotice } from './DraftNotice';
 import { Notices } from './Notices';
+import { CommandPalette } from './palette/CommandPalette';
 import { PolicyEditor } from './PolicyEditor';
+import { FilterPanel } from './filter-panel/FilterPanel';
 import { RunPanel } from './RunPanel';
 import { StatusBar } from './StatusBar';
 import { useDocument, useStudio } from './studio-context';
 import { Toolbar } from './Toolbar';
+import { useColorTheme } from './use-color-theme';
+import { useFocusRequests } from './use-focus-requests';
+import { useDraftAutosave, usePreferences } from './use-persistence';
 import { useSplitter } from './use-splitter';
 
 export function App() {
+  usePreferences();
+  useColorTheme();
   useShortcuts();
+  useFocusRequests();
+  useDraftAutosave();
   useUnsavedChangesGuard();
   useDocumentTitle();
-  const split = useSplitter();
+  const split = useSplitter({ pane: 'workspace', initial: 0.46 });
   return (
     <div className="app">
       <Toolbar />
       <DisconnectedBanner />
+      <DraftNotice />
       <main className="workspace" ref={split.container} style={split.style}>
         <section className="editor-pane" aria-label="Policy">
           <PolicyEditor />
+          <FilterPanel />
         </section>
         <div
           className="splitter"
-          role="separator"
-          aria-orientation="vertical"
           aria-label="Resize the editor and the run panel"
-          aria-valuenow={Math.round(split.fraction * 100)}
-          aria-valuemin={20}
-          aria-valuemax={80}
-          tabIndex={0}
-          {...split.handlers}
+          {...split.handleProps}
         />
         <RunPanel />
       </main>
       <StatusBar />
       <Notices />
       <DialogHost />
+      <CommandPalette />
     </div>
   );
 }
@@ -49,10 +57,14 @@ function useShortcuts(): void {
   const { stores, commands } = useStudio();
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent): void => {
-      if (event.defaultPrevented || stores.ui.getState().dialog) return;
+      if (event.defaultPrevented) return;
       const command = commandForKey(event);
       if (!command) return;
+      // The browser's meaning of the key (F5 reload, F1 help, Ctrl+S save page) never applies.
       event.preventDefault();
+      const ui = stores.ui.getState();
+      // A dialog or the palette is modal: no command runs behind it.
+      if (ui.dialog || ui.paletteOpen) return;
       void commands[command]();
     };
     window.addEventListener('keydown', onKeyDown);

@@ -4,6 +4,7 @@ import { registerEditorActions } from '../editor/editor-actions';
 import { diagnosticToMarker, MARKER_OWNER } from '../editor/markers';
 import { minimalEdit } from '../editor/minimal-edit';
 import { monaco } from '../editor/monaco';
+import { registerPolicyIntelligence } from '../editor/policy-intelligence';
 import { defineThemes, themeFor } from '../editor/theme';
 import { configurePolicyYaml, POLICY_MODEL_URI } from '../editor/yaml-language';
 import type { DocumentStore } from '../state/document-store';
@@ -26,6 +27,12 @@ export function PolicyEditor() {
     if (!host.current) return;
     return mountEditor(host.current, stores.document, commands);
   }, [stores.document, commands]);
+
+  // Hovers, completions in conditions and quick fixes (editor/policy-intelligence.ts).
+  useEffect(
+    () => registerPolicyIntelligence({ runEvents: () => stores.runs.getState().events }),
+    [stores.runs],
+  );
 
   return <div className="policy-editor" ref={host} aria-label="Policy editor" />;
 }

@@ -4,6 +4,9 @@ import { useFilteredRows } from './event-table/use-filtered-rows';
 import { ProcessTree } from './process-tree/ProcessTree';
 import { RunStatus } from './RunStatus';
 import { Verdict } from './Verdict';
+import { WhatIfSummary } from './whatif/WhatIfSummary';
+import { ProposalsPanel } from './proposals/ProposalsPanel';
+import { TraceViews } from './trace-views/TraceViews';
 
 export function RunPanel() {
   const { rows, count } = useFilteredRows();
@@ -12,11 +15,15 @@ export function RunPanel() {
       <div className="panel-header">
         <h2>Run</h2>
         <RunStatus />
+        <WhatIfSummary />
       </div>
       <Verdict />
+      <ProposalsPanel />
       <ProcessTree />
-      <EventFilter shown={count} />
-      <EventTable rows={rows} count={count} />
+      <TraceViews rows={rows} count={count}>
+        <EventFilter shown={count} />
+        <EventTable rows={rows} count={count} />
+      </TraceViews>
     </section>
   );
 }

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { SHORTCUT_LABELS } from '../commands/keymap';
 import { isActive, type CurrentRun } from '../state/runs-store';
 import { formatElapsed } from './elapsed';
 import { useRuns } from './studio-context';
@@ -13,8 +14,9 @@ export function RunStatus() {
   if (!run) {
     return (
       <div className="run-status idle" role="status">
-        No run yet. <kbd>F5</kbd> Learn records what the target uses; <kbd>F6</kbd> Check runs it
-        under the policy; <kbd>F7</kbd> Enforce installs it exactly as deployed.
+        No run yet. <kbd>{SHORTCUT_LABELS.learn}</kbd> Learn records what the target uses;{' '}
+        <kbd>{SHORTCUT_LABELS.check}</kbd> Check runs it under the policy;{' '}
+        <kbd>{SHORTCUT_LABELS.enforce}</kbd> Enforce installs it exactly as deployed.
       </div>
     );
   }

@@ -2,7 +2,18 @@ import type { ReactElement } from 'react';
 
 /** Small line icons drawn for the toolbar (no icon font or remote assets). */
 export type IconName =
-  'open' | 'save' | 'learn' | 'check' | 'enforce' | 'stop' | 'allow' | 'shield';
+  | 'open'
+  | 'save'
+  | 'learn'
+  | 'check'
+  | 'enforce'
+  | 'stop'
+  | 'allow'
+  | 'shield'
+  | 'commands'
+  | 'theme-system'
+  | 'theme-light'
+  | 'theme-dark';
 
 const PATHS: Readonly<Record<IconName, ReactElement>> = {
   open: (
@@ -37,6 +48,25 @@ const PATHS: Readonly<Record<IconName, ReactElement>> = {
     </>
   ),
   shield: <path d="M8 1.5 13.5 3.8v4.1c0 3.2-2.3 5.6-5.5 6.6-3.2-1-5.5-3.4-5.5-6.6V3.8L8 1.5z" />,
+  commands: (
+    <>
+      <rect x="2" y="3" width="12" height="10" rx="1.5" />
+      <path d="M4.8 6.3 7 8l-2.2 1.7M8.5 10h2.7" />
+    </>
+  ),
+  'theme-system': (
+    <>
+      <circle cx="8" cy="8" r="5.5" />
+      <path d="M8 2.5a5.5 5.5 0 0 1 0 11z" fill="currentColor" stroke="none" />
+    </>
+  ),
+  'theme-light': (
+    <>
+      <circle cx="8" cy="8" r="2.8" />
+      <path d="M8 1.5v1.6M8 12.9v1.6M1.5 8h1.6M12.9 8h1.6M3.4 3.4l1.1 1.1M11.5 11.5l1.1 1.1M3.4 12.6l1.1-1.1M11.5 4.5l1.1-1.1" />
+    </>
+  ),
+  'theme-dark': <path d="M13 9.6A5.5 5.5 0 0 1 6.4 3a5.5 5.5 0 1 0 6.6 6.6z" />,
 };
 
 export function Icon({ name }: { name: IconName }) {

@@ -58,8 +58,9 @@ export function useAvailability(): Availability {
   );
   const runs = useRuns(useShallow((s) => ({ run: s.run, observed: s.observed })));
   const connection = useConnection(useShallow((s) => ({ status: s.status, host: s.host })));
+  const ui = useUi(useShallow((s) => ({ draftOffer: s.draftOffer, notices: s.notices })));
   return useMemo(
-    () => commandAvailability({ document, runs, connection }),
-    [document, runs, connection],
+    () => commandAvailability({ document, runs, connection, ui }),
+    [document, runs, connection, ui],
   );
 }

@@ -1,7 +1,10 @@
 import { createConnectionStore, type ConnectionStore } from './connection-store';
 import { createDocumentStore, type DocumentStore } from './document-store';
 import { createRunsStore, type RunsStore, type RunsStoreOptions } from './runs-store';
+import { createSavedRunsStore, type SavedRunsStore } from './saved-runs-store';
+import { createTraceViewStore, type TraceViewStore } from './trace-view-store';
 import { createUiStore, type UiStore } from './ui-store';
+import { createWhatIfStore, type WhatIfStore } from './whatif-store';
 
 /** The studio's state, one store per concern. */
 export interface Stores {
@@ -9,6 +12,9 @@ export interface Stores {
   readonly runs: RunsStore;
   readonly ui: UiStore;
   readonly connection: ConnectionStore;
+  readonly whatif: WhatIfStore;
+  readonly traceView: TraceViewStore;
+  readonly savedRuns: SavedRunsStore;
 }
 
 export function createStores(initialText: string, runs: RunsStoreOptions = {}): Stores {
@@ -17,5 +23,8 @@ export function createStores(initialText: string, runs: RunsStoreOptions = {}): 
     runs: createRunsStore(runs),
     ui: createUiStore(),
     connection: createConnectionStore(),
+    whatif: createWhatIfStore(),
+    traceView: createTraceViewStore(),
+    savedRuns: createSavedRunsStore(),
   };
 }

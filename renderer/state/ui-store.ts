@@ -1,4 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { CommandId } from '../commands/registry';
+import type { DraftOffer } from './draft';
 
 export interface FileEntry {
   readonly handle: string;
@@ -32,11 +34,28 @@ export interface Notice {
   readonly text: string;
 }
 
+export type ThemePreference = 'system' | 'light' | 'dark';
+export type ColorTheme = 'light' | 'dark';
+/** Places a command can move the keyboard focus to (the App hook finds them in the page). */
+export type FocusTarget = 'editor' | 'eventFilter';
+
 export interface UiState {
   readonly dialog: Dialog | null;
   readonly notices: readonly Notice[];
   /** Text filter of the event table (over type, name and action). */
   readonly eventFilter: string;
+  readonly paletteOpen: boolean;
+  /** Commands run lately, most recent first: the palette lists them first. */
+  readonly recentCommands: readonly CommandId[];
+  readonly themePreference: ThemePreference;
+  /** What the system asks for (`prefers-color-scheme`), kept current by the App. */
+  readonly systemTheme: ColorTheme;
+  /** Resizable panes by id: the first pane's share of the space; absent means its default. */
+  readonly paneSizes: Readonly<Record<string, number>>;
+  /** Unsaved changes recovered from the last session, waiting for Restore or Discard. */
+  readonly draftOffer: DraftOffer | null;
+  /** The latest request to move the focus; `seq` makes a repeated request a new one. */
+  readonly focusRequest: { readonly target: FocusTarget; readonly seq: number } | null;
 
   /** Shows a dialog; a dialog already open is answered "cancel" first. */
   showDialog(dialog: Dialog): void;
@@ -46,11 +65,22 @@ export interface UiState {
   notify(tone: Notice['tone'], text: string): void;
   dismissNotice(id: number): void;
   setEventFilter(text: string): void;
+  dismissAllNotices(): void;
+  openPalette(): void;
+  closePalette(): void;
+  commandRan(id: CommandId): void;
+  setThemePreference(preference: ThemePreference): void;
+  setSystemTheme(theme: ColorTheme): void;
+  setPaneSize(pane: string, fraction: number): void;
+  resetPaneSizes(): void;
+  offerDraft(offer: DraftOffer | null): void;
+  requestFocus(target: FocusTarget): void;
 }
 
 export type UiStore = StoreApi<UiState>;
 
 const MAX_NOTICES = 4;
+const MAX_RECENT = 5;
 
 export function createUiStore(): UiStore {
   let nextNoticeId = 1;
@@ -58,6 +88,13 @@ export function createUiStore(): UiStore {
     dialog: null,
     notices: [],
     eventFilter: '',
+    paletteOpen: false,
+    recentCommands: [],
+    themePreference: 'system',
+    systemTheme: 'dark',
+    paneSizes: {},
+    draftOffer: null,
+    focusRequest: null,
 
     showDialog(dialog) {
       const open = get().dialog;
@@ -80,7 +117,57 @@ export function createUiStore(): UiStore {
     setEventFilter(eventFilter) {
       set({ eventFilter });
     },
+    dismissAllNotices() {
+      set({ notices: [] });
+    },
+    openPalette() {
+      set({ paletteOpen: true });
+    },
+    closePalette() {
+      set({ paletteOpen: false });
+    },
+    commandRan(id) {
+      const recent = [id, ...get().recentCommands.filter((r) => r !== id)];
+      set({ recentCommands: recent.slice(0, MAX_RECENT) });
+    },
+    setThemePreference(themePreference) {
+      set({ themePreference });
+    },
+    setSystemTheme(systemTheme) {
+      if (systemTheme !== get().systemTheme) set({ systemTheme });
+    },
+    setPaneSize(pane, fraction) {
+      if (!Number.isFinite(fraction) || get().paneSizes[pane] === fraction) return;
+      set({ paneSizes: { ...get().paneSizes, [pane]: fraction } });
+    },
+    resetPaneSizes() {
+      set({ paneSizes: {} });
+    },
+    offerDraft(draftOffer) {
+      set({ draftOffer });
+    },
+    requestFocus(target) {
+      set({ focusRequest: { target, seq: (get().focusRequest?.seq ?? 0) + 1 } });
+    },
   }));
+}
+
+/** The theme in effect: the user's choice, or the system's when following it. */
+export const selectColorTheme = (
+  s: Pick<UiState, 'themePreference' | 'systemTheme'>,
+): ColorTheme => (s.themePreference === 'system' ? s.systemTheme : s.themePreference);
+
+/**
+ * What "Switch Color Theme" moves to: from following the system to the other theme (so the first
+ * switch always shows a change), then to the system's theme pinned, then back to following.
+ */
+export function nextThemePreference(
+  s: Pick<UiState, 'themePreference' | 'systemTheme'>,
+): ThemePreference {
+  const other: ColorTheme = s.systemTheme === 'dark' ? 'light' : 'dark';
+  if (s.themePreference === 'system') return other;
+  if (s.themePreference === other) return s.systemTheme;
+  return 'system';
 }
 
 /** Answers a dialog with its "cancel" value. */

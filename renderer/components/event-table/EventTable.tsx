@@ -2,8 +2,10 @@ import { useLayoutEffect, useRef, useState } from 'react';
 import { COLUMN_TITLES, EVENT_COLUMNS, eventCells } from './event-cells';
 import type { FilteredRows } from './filtered-rows';
 import { bottomScrollTop, isPinnedToBottom, visibleWindow } from './virtual-window';
+import { WhatIfCell, WhatIfHeader } from '../whatif/WhatIfCell';
 
 export const ROW_HEIGHT = 22;
+const CONTENTS = { display: 'contents' } as const;
 const OVERSCAN = 12;
 
 /**
@@ -72,36 +74,34 @@ export function EventTable({ rows, count }: { rows: FilteredRows; count: number 
   });
 
   return (
-    <div
-      className="event-table"
-      role="table"
-      aria-label="Run events"
-      aria-rowcount={count + 1}
-      data-testid="event-table"
-    >
-      <div role="rowgroup" className="event-head">
-        <div role="row" aria-rowindex={1} className="event-row">
-          {EVENT_COLUMNS.map((column) => (
-            <div key={column} role="columnheader" className={`cell cell-${column}`}>
-              {COLUMN_TITLES[column]}
-            </div>
-          ))}
-        </div>
-      </div>
-      <div
-        role="rowgroup"
-        className="event-body"
-        ref={scroller}
-        onScroll={onScroll}
-        tabIndex={0}
-        aria-label="Events, scrollable"
-      >
-        <div className="event-spacer" style={{ height: view.totalHeight }}>
-          <div className="event-window" style={{ transform: `translateY(${view.offsetTop}px)` }}>
-            {rowsIn(view.start, view.end, rows)}
+    <div className="event-table" data-testid="event-table">
+      {/* The table role sits on a layout-less wrapper: "Jump to latest" is no row (axe). */}
+      <div role="table" aria-label="Run events" aria-rowcount={count + 1} style={CONTENTS}>
+        <div role="rowgroup" className="event-head">
+          <div role="row" aria-rowindex={1} className="event-row">
+            {EVENT_COLUMNS.map((column) => (
+              <div key={column} role="columnheader" className={`cell cell-${column}`}>
+                {COLUMN_TITLES[column]}
+              </div>
+            ))}
+            <WhatIfHeader />
           </div>
         </div>
-        {count === 0 ? <EmptyState filtered={rows.query !== ''} /> : null}
+        <div
+          role="rowgroup"
+          className="event-body"
+          ref={scroller}
+          onScroll={onScroll}
+          tabIndex={0}
+          aria-label="Events, scrollable"
+        >
+          <div className="event-spacer" style={{ height: view.totalHeight }}>
+            <div className="event-window" style={{ transform: `translateY(${view.offsetTop}px)` }}>
+              {rowsIn(view.start, view.end, rows)}
+            </div>
+          </div>
+          {count === 0 ? <EmptyState filtered={rows.query !== ''} /> : null}
+        </div>
       </div>
       {showJump ? (
         <button type="button" className="jump-latest" onClick={jumpToLatest}>
@@ -134,11 +134,18 @@ function rowsIn(start: number, end: number, rows: FilteredRows) {
             role="cell"
             className={`cell cell-${column}${wide && column === 'name' ? ' cell-wide' : ''}`}
             aria-colspan={wide && column === 'name' ? 3 : undefined}
-            title={column === 'name' || column === 'args' ? cells[column] : undefined}
+            title={
+              column === 'args'
+                ? (cells.argsDetail ?? cells.args)
+                : column === 'name'
+                  ? cells.name
+                  : undefined
+            }
           >
             {cells[column]}
           </div>
         ))}
+        <WhatIfCell index={rows.eventIndex(row) ?? -1} event={event} />
       </div>,
     );
   }
@@ -147,10 +154,13 @@ function rowsIn(start: number, end: number, rows: FilteredRows) {
 
 function EmptyState({ filtered }: { filtered: boolean }) {
   return (
-    <div className="event-empty">
-      {filtered
-        ? 'No event matches the filter.'
-        : 'Events of the run appear here: syscalls, denials, output and exits.'}
+    // A row, so that the table's body is never an empty rowgroup (axe: aria-required-children).
+    <div className="event-empty" role="row">
+      <span role="cell">
+        {filtered
+          ? 'No event matches the filter.'
+          : 'Events of the run appear here: syscalls, denials, output and exits.'}
+      </span>
     </div>
   );
 }

@@ -4,14 +4,15 @@ import { testEvents as ev } from '../../test-helpers';
 import { EVENT_COLUMNS, eventCells, eventMatches, formatTime } from './event-cells';
 
 describe('event cells', () => {
-  it('shows a syscall with its six arguments', () => {
+  it('shows a syscall with its arguments decoded, and each raw value in the detail', () => {
     expect(eventCells(ev.syscall('openat', 1.5, 42))).toEqual({
       time: '1.50',
       type: 'syscall',
       pid: '42',
       tid: '42',
       name: 'openat',
-      args: '0x0 0x1 0x2 0x3 0x4 0x5',
+      args: '0, 0x1, O_RDWR, 03',
+      argsDetail: 'dirfd = 0  (0x0)\npathname = 0x1\nflags = O_RDWR  (0x2)\nmode = 03  (0x3)',
       action: '',
     });
   });

@@ -1,3 +1,5 @@
+import { annotationsOf } from '../../../app/trace/arg-annotations';
+import { decodeArgs, describeDecodedArgs, formatDecodedArgs } from '../../../app/trace/decode-args';
 import type { TraceEvent } from '../../../app/trace/events';
 
 /** The text of one event-table row, column by column. */
@@ -9,8 +11,10 @@ export interface EventCells {
   readonly tid: string;
   /** Syscall name, exec path, signal, exit status, output line or error message. */
   readonly name: string;
-  /** The six raw syscall arguments, hex, space separated. */
+  /** The syscall's arguments decoded (flags by name, fds, paths when known), comma separated. */
   readonly args: string;
+  /** Each argument's name, meaning and raw value, one per line (the args cell's tooltip). */
+  readonly argsDetail?: string;
   readonly action: string;
 }
 
@@ -39,14 +43,17 @@ export function eventCells(event: TraceEvent): EventCells {
         action: '',
       };
     case 'syscall':
-    case 'denied':
+    case 'denied': {
+      const args = decodeArgs(event, annotationsOf(event));
       return {
         ...common,
         ...ids(event.pid, event.tid),
         name: event.name,
-        args: event.args.join(' '),
+        args: formatDecodedArgs(args),
+        argsDetail: describeDecodedArgs(args),
         action: event.type === 'denied' ? event.action : '',
       };
+    }
     case 'signal':
       return {
         ...common,
@@ -127,4 +134,51 @@ function oneLine(text: string): string {
 
 function isPresent<T>(value: T | undefined | null | ''): value is T {
   return value !== undefined && value !== null && value !== '';
+}
+
+/* ---------- what-if column: the edited policy's verdict on a recorded syscall ---------- */
+
+export const WHATIF_COLUMN_TITLE = 'what-if';
+
+/** The what-if cell of a row: a short mark, and what it means for the title (tooltip). */
+export interface WhatIfCellText {
+  readonly text: string;
+  readonly title: string;
+}
+
+/**
+ * `verdict` and `outcome` (the edited policy's action) come from the what-if store; `observed` is
+ * the action the run applied, from the event.
+ */
+export function whatIfCellText(
+  verdict: 'none' | 'allowed' | 'denied' | 'changed' | 'unknown',
+  outcome: string | undefined,
+  observed: string | undefined,
+): WhatIfCellText {
+  const saw = observed ? ` (the run saw ${observed})` : '';
+  switch (verdict) {
+    case 'none':
+      return { text: '', title: '' };
+    case 'allowed':
+      return {
+        text: 'allowed',
+        title: `the edited policy lets this call run${outcome && outcome !== 'allow' ? ` (${outcome})` : ''}`,
+      };
+    case 'denied':
+      return {
+        text: 'denied',
+        title: `the edited policy still denies this call${outcome ? `: ${outcome}` : ''}${saw}`,
+      };
+    case 'changed':
+      return {
+        text: outcome ? `→ ${outcome}` : 'changed',
+        title: `the edited policy denies this call differently: ${outcome ?? 'unknown'}${saw}`,
+      };
+    case 'unknown':
+      return {
+        text: '?',
+        title:
+          'cannot tell: the event lacks what the filter reads (its arguments or instruction pointer)',
+      };
+  }
 }

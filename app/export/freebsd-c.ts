@@ -1,0 +1,173 @@
+import type { CapsicumLimit, CapsicumPolicy, Policy } from '../policy/model';
+import { applyBody, includeLines, type CStep } from './c-unit';
+import {
+  blockComment,
+  CodeExportError,
+  joinSections,
+  policyTitle,
+  type CodeExport,
+} from './code-export';
+import { POSIX_MESSAGE_INCLUDES, POSIX_MESSAGES } from './linux-c-file';
+
+/**
+ * Export as FreeBSD C (C23): `sandbox_apply()` limits each listed descriptor with
+ * cap_rights_limit (and cap_fcntls_limit / cap_ioctls_limit), then enters capability mode with
+ * cap_enter. Every result is checked; a kernel built without `options CAPABILITY_MODE` (or
+ * `CAPABILITIES`) fails those calls with ENOSYS, which sandbox_apply() reports instead of running
+ * unconfined.
+ */
+
+const STANDARD_NAMES: Readonly<Record<number, string>> = {
+  0: 'STDIN_FILENO',
+  1: 'STDOUT_FILENO',
+  2: 'STDERR_FILENO',
+};
+
+function descriptorExpression(limit: CapsicumLimit): string {
+  return STANDARD_NAMES[limit.fd] ?? String(limit.fd);
+}
+
+function identifier(limit: CapsicumLimit): string {
+  return /^[a-z]+$/.test(limit.written) ? limit.written : `fd${limit.fd}`;
+}
+
+function rightsLines(limit: CapsicumLimit, fd: string, label: string): string[] {
+  const rights = limit.rights.map((r) => `CAP_${r.toUpperCase()}`);
+  return [
+    '\tcap_rights_t rights;',
+    `\tcap_rights_init(${['&rights', ...rights].join(', ')});`,
+    `\tif (cap_rights_limit(${fd}, &rights) != 0)`,
+    `\t\treturn sandbox_fail(errno, "cap_rights_limit(${label})");`,
+  ];
+}
+
+function fcntlLines(limit: CapsicumLimit, fd: string, label: string): string[] {
+  if (limit.fcntls === undefined) return [];
+  const mask = limit.fcntls.map((f) => `CAP_FCNTL_${f.toUpperCase()}`).join(' | ') || '0';
+  return [
+    `\tif (cap_fcntls_limit(${fd}, ${mask}) != 0)`,
+    `\t\treturn sandbox_fail(errno, "cap_fcntls_limit(${label})");`,
+  ];
+}
+
+function ioctlLines(limit: CapsicumLimit, fd: string, label: string): string[] {
+  if (limit.ioctls === undefined) return [];
+  if (limit.ioctls.length === 0) {
+    return [
+      `\tif (cap_ioctls_limit(${fd}, NULL, 0) != 0) /* no ioctl at all */`,
+      `\t\treturn sandbox_fail(errno, "cap_ioctls_limit(${label})");`,
+    ];
+  }
+  const commands = limit.ioctls.map((c) => (typeof c === 'number' ? `0x${c.toString(16)}UL` : c));
+  return [
+    `\tstatic const cap_ioctl_t commands[] = { ${commands.join(', ')} };`,
+    `\tif (cap_ioctls_limit(${fd}, commands, sizeof commands / sizeof commands[0]) != 0)`,
+    `\t\treturn sandbox_fail(errno, "cap_ioctls_limit(${label})");`,
+  ];
+}
+
+function limitStep(limit: CapsicumLimit): CStep {
+  const fd = descriptorExpression(limit);
+  const label = limit.written === String(limit.fd) ? `fd ${limit.fd}` : limit.written;
+  const name = `sandbox_limit_${identifier(limit)}`;
+  const body = [
+    ...rightsLines(limit, fd, label),
+    ...fcntlLines(limit, fd, label),
+    ...ioctlLines(limit, fd, label),
+  ];
+  const rights = limit.rights.length > 0 ? limit.rights.join(', ') : 'no rights';
+  return {
+    includes: [
+      'sys/capsicum.h',
+      ...(limit.ioctls?.some((c) => typeof c === 'string') ? ['sys/ioctl.h'] : []),
+    ],
+    definitions: [
+      [`[[nodiscard]] static int ${name}(void)`, '{', ...body, '\treturn 0;', '}'].join('\n'),
+    ],
+    call: `${name}()`,
+    why: `freebsd.capsicum.limit.${limit.written} (line ${limit.range.start.line}): ${rights}.`,
+    summary: `${label}: ${rights} (cap_rights_limit)`,
+  };
+}
+
+const ENTER_HELPER = [
+  '/*',
+  ' * Capability mode: from here on no global namespace is reachable (no open() by path, no',
+  ' * connect() by address, no new PIDs by number); only descriptors already open, within their',
+  ' * rights. Every file, directory and socket the program needs later must be opened BEFORE this.',
+  ' */',
+  '[[nodiscard]] static int sandbox_enter_capability_mode(void)',
+  '{',
+  '\tif (cap_enter() != 0) {',
+  '\t\tif (errno == ENOSYS)',
+  '\t\t\treturn sandbox_fail(ENOSYS, "cap_enter: this kernel has no capability mode (options CAPABILITY_MODE); nothing is confined");',
+  '\t\treturn sandbox_fail(errno, "cap_enter");',
+  '\t}',
+  '\tunsigned int mode = 0;',
+  '\tif (cap_getmode(&mode) != 0)',
+  '\t\treturn sandbox_fail(errno, "cap_getmode");',
+  '\tif (mode == 0)',
+  '\t\treturn sandbox_fail(EPERM, "cap_enter returned but the process is not in capability mode");',
+  '\treturn 0;',
+  '}',
+].join('\n');
+
+function enterStep(): CStep {
+  return {
+    includes: ['sys/capsicum.h'],
+    definitions: [ENTER_HELPER],
+    call: 'sandbox_enter_capability_mode()',
+    why: 'Capability mode last: the rights limits above need no global namespace, later code gets none.',
+    summary: 'capability mode (cap_enter)',
+  };
+}
+
+function steps(capsicum: CapsicumPolicy): CStep[] {
+  return [...capsicum.limits.map(limitStep), ...(capsicum.enter ? [enterStep()] : [])];
+}
+
+function header(policy: Policy, all: readonly CStep[]): string {
+  return blockComment([
+    `Generated by Sandbox Studio from the policy ${policyTitle(policy.name)}.`,
+    'Regenerate it from the policy rather than editing it.',
+    '',
+    'The program sandboxes itself with Capsicum: call sandbox_apply() once it has opened every',
+    'file, directory and socket it will need (capability mode forbids opening more by path). It',
+    'returns 0, or -errno with sandbox_message() saying what failed; on failure, exit instead of',
+    'going on unconfined.',
+    '',
+    '  [[nodiscard]] int sandbox_apply(void);',
+    '  const char *sandbox_message(void);',
+    '',
+    'It applies, in this order:',
+    ...all.map((s, i) => `  ${i + 1}. ${s.summary}`),
+    '',
+    'Build (FreeBSD 10 or later): cc -std=c2x -Wall -Werror -c sandbox.c',
+  ]);
+}
+
+/** The policy's `freebsd.capsicum` section as C. */
+export function policyToFreeBsdC(policy: Policy): CodeExport {
+  const capsicum = policy.freebsd?.capsicum;
+  if (!capsicum || (!capsicum.enter && capsicum.limits.length === 0)) {
+    throw new CodeExportError(
+      'the policy has no Capsicum settings to export: add freebsd.capsicum, e.g. { enter: true, limit: { stdin: [read] } }',
+      capsicum?.range ?? policy.freebsd?.range,
+    );
+  }
+  const all = steps(capsicum);
+  const text = joinSections([
+    header(policy, all),
+    includeLines([{ includes: POSIX_MESSAGE_INCLUDES }, { includes: ['unistd.h'] }, ...all]),
+    [
+      '#if !defined(__STDC_VERSION__) || __STDC_VERSION__ < 202000L',
+      '#error "this file is C23 ([[nodiscard]]): compile with -std=c2x or -std=c23"',
+      '#endif',
+    ].join('\n'),
+    '[[nodiscard]] int sandbox_apply(void);\nconst char *sandbox_message(void);',
+    POSIX_MESSAGES,
+    ...all.flatMap((s) => s.definitions),
+    ['[[nodiscard]] int sandbox_apply(void)', '{', applyBody(all, 'int'), '}'].join('\n'),
+  ]);
+  return { language: 'freebsd-c', text, notes: [] };
+}
