@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ArgAnnotationFields } from './arg-annotations';
 import { SandboxStateEvent, SelfSandboxEvent } from './self-sandbox-event';
 
 /**
@@ -13,6 +14,8 @@ const syscallFields = {
   nr: z.number().int(),
   arch: z.string(),
   args: z.array(z.string()).length(6),
+  // Paths and names the arguments point at, read from the target while the call waited.
+  ...ArgAnnotationFields,
 };
 
 export const ExecEvent = z.object({

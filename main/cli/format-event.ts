@@ -17,9 +17,9 @@ export function formatEventLine(event: TraceEvent): string | undefined {
     case 'exec':
       return `${time}  ${event.pid}  exec ${[event.path, ...event.argv.slice(1)].map(shellQuote).join(' ')}`;
     case 'syscall':
-      return `${time}  ${event.pid}/${event.tid}  ${event.name}(${event.args.join(', ')})`;
+      return `${time}  ${event.pid}/${event.tid}  ${event.name}(${argumentList(event)})`;
     case 'denied':
-      return `${time}  ${event.pid}/${event.tid}  ${event.name}(${event.args.join(', ')}) denied: ${event.action}`;
+      return `${time}  ${event.pid}/${event.tid}  ${event.name}(${argumentList(event)}) denied: ${event.action}`;
     case 'signal':
       return `${time}  ${event.pid}  signal ${event.signal}${event.reason ? `: ${event.reason}` : ''}`;
     case 'exit':
@@ -47,6 +47,16 @@ export function formatEventLine(event: TraceEvent): string | undefined {
     case 'stderr':
       return undefined;
   }
+}
+
+/** The raw arguments, with the strings read from the target in place of their pointers. */
+function argumentList(event: Extract<TraceEvent, { type: 'syscall' | 'denied' }>): string {
+  return event.args
+    .map((arg, i) => {
+      const text = event.strings?.[String(i) as '0'];
+      return text === undefined ? arg : JSON.stringify(text);
+    })
+    .join(', ');
 }
 
 function describeErrorEvent(event: Extract<TraceEvent, { type: 'error' }>): string {

@@ -29,6 +29,7 @@ import {
   selfSandboxEvent,
   type CapturedSelfSandboxCall,
 } from './self-sandbox-observer';
+import { stringArguments } from '../../app/trace/string-arguments';
 import { SyscallRecordWriter } from './syscall-records';
 import type { NotifyWorkerData, WorkerMessage } from './worker-protocol';
 
@@ -114,6 +115,8 @@ function stillValid(notif: Buffer): boolean {
  */
 interface SyscallInfo {
   readonly name: string | undefined;
+  /** Arguments that point at paths or names, read while the call waits. */
+  readonly strings: readonly number[];
   readonly reason: NotifiedReason | undefined;
   readonly execveat: boolean;
   decision: NotificationDecision | undefined;
@@ -129,7 +132,13 @@ function syscallInfo(auditArch: number, nr: number): SyscallInfo {
     const arch = archForAudit(auditArch, nr);
     const name = arch ? syscallName(arch, nr) : undefined;
     const reason = name === undefined ? undefined : ALWAYS_NOTIFIED_REASONS[name];
-    info = { name, reason, execveat: name === 'execveat', decision: undefined };
+    info = {
+      name,
+      strings: name === undefined ? [] : stringArguments(name),
+      reason,
+      execveat: name === 'execveat',
+      decision: undefined,
+    };
     byNr.set(nr, info);
   }
   return info;
@@ -194,6 +203,26 @@ function captureSelfSandbox(
   return captureSelfSandboxCall(c, site, () => stillValid(notif));
 }
 
+/** Longest path or name read from the target (PATH_MAX). */
+const MAX_STRING = 4096;
+
+/**
+ * Reads the strings the event's arguments point at, before the reply lets the target go on and
+ * change them; dropped if the notification is no longer valid (the tid may have been reused).
+ */
+function annotateStrings(tid: number, buf: Buffer, indexes: readonly number[]): void {
+  const strings: Partial<Record<'0' | '1' | '2' | '3' | '4' | '5', string>> = {};
+  let any = false;
+  for (const index of indexes) {
+    const address = buf.readBigUInt64LE(NOTIF.args + 8 * index);
+    const text = address === 0n ? null : readRemoteString(c, tid, address, MAX_STRING);
+    if (text === null) continue;
+    strings[String(index) as '0'] = text;
+    any = true;
+  }
+  if (any && stillValid(buf)) records.annotateLast(strings);
+}
+
 function handle(buf: Buffer): void {
   notifications += 1;
   const tid = buf.readUInt32LE(NOTIF.pid);
@@ -230,6 +259,7 @@ function handle(buf: Buffer): void {
       buf,
       NOTIF.args,
     );
+    if (info.strings.length > 0) annotateStrings(tid, buf, info.strings);
     if (records.full) flush();
   }
   // A call the policy denies in check mode never takes effect: its denial is the event.

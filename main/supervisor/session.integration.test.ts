@@ -149,6 +149,14 @@ linux:
     expect(outcome.exit?.code).toBe(0);
   });
 
+  it('reads the paths a syscall points at while it waits', async () => {
+    const { events } = await run('learn', EMPTY, ['/bin/cat', '/etc/hostname']);
+    const opens = events.filter((e) => e.type === 'syscall' && e.name === 'openat');
+    expect(opens.map((e) => (e.type === 'syscall' ? e.strings?.['1'] : undefined))).toContain(
+      '/etc/hostname',
+    );
+  });
+
   it('keeps a process tree: processes with their parents, threads, execs and exits', async () => {
     const allowAll = `version: 1
 linux:

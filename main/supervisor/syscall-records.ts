@@ -21,13 +21,19 @@ export interface SyscallRecordBatch {
   readonly args: Uint8Array<ArrayBuffer>;
   /** Action labels this batch refers to by index. */
   readonly labels: readonly string[];
+  /** Strings read from the target for some records: [record index, argument index → text]. */
+  readonly strings: readonly (readonly [number, ArgStrings])[];
 }
+
+/** Argument index ('0'…'5') → the string it pointed at. */
+export type ArgStrings = Readonly<Partial<Record<'0' | '1' | '2' | '3' | '4' | '5', string>>>;
 
 export class SyscallRecordWriter {
   private meta: Float64Array<ArrayBuffer>;
   private args: Uint8Array<ArrayBuffer>;
   private count = 0;
   private labels: string[] = [];
+  private strings: [number, ArgStrings][] = [];
   private readonly labelIndex = new Map<string, number>();
 
   constructor(private readonly capacity: number) {
@@ -69,6 +75,11 @@ export class SyscallRecordWriter {
     this.count += 1;
   }
 
+  /** Attaches strings read from the target to the record added last. */
+  annotateLast(strings: ArgStrings): void {
+    if (this.count > 0) this.strings.push([this.count - 1, strings]);
+  }
+
   private label(action: string): number {
     const known = this.labelIndex.get(action);
     if (known !== undefined) return known;
@@ -84,7 +95,9 @@ export class SyscallRecordWriter {
       meta: this.meta,
       args: this.args,
       labels: this.labels,
+      strings: this.strings,
     };
+    this.strings = [];
     this.meta = new Float64Array(this.capacity * META_STRIDE);
     this.args = new Uint8Array(this.capacity * ARG_BYTES);
     this.count = 0;
@@ -150,6 +163,10 @@ export function decodeSyscallRecords(batch: SyscallRecordBatch): (SyscallEvent |
       batch.meta[m + 5] === 1
         ? { type: 'denied', ...fields, action }
         : { type: 'syscall', ...fields, action };
+  }
+  for (const [index, strings] of batch.strings) {
+    const event = events[index];
+    if (event) events[index] = { ...event, strings };
   }
   return events;
 }
