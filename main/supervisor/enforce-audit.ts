@@ -86,15 +86,27 @@ function warning(t: number, message: string): ErrorEvent {
   return { type: 'error', severity: 'warning', t, layer: 'audit', message };
 }
 
+export interface EnforceAudit {
+  readonly readable: boolean;
+  /**
+   * Waits for the last records and stops. `failedRun`: the target exited non-zero or was
+   * killed, so a run without any record deserves a word on why none may have come.
+   */
+  stop(failedRun: boolean): Promise<void>;
+}
+
 /** Starts reading audit records for the run; `stop` waits for the last ones. */
-export function startEnforceAudit(options: EnforceAuditOptions): SeccompAuditFollower {
+export function startEnforceAudit(options: EnforceAuditOptions): EnforceAudit {
   const { emit, now } = options;
   let suppressed = 0;
+  let records = 0;
   const follower = followSeccompAudit({
     pids: options.pids,
     ...(options.cgroup !== undefined ? { cgroup: options.cgroup } : {}),
-    onRecord: (record) =>
-      emit([deniedFromAudit(record, auditedAction(options.deployed, record), now())]),
+    onRecord: (record) => {
+      records += 1;
+      emit([deniedFromAudit(record, auditedAction(options.deployed, record), now())]);
+    },
     onSuppressed: (count) => (suppressed += count),
     onOverwritten: () =>
       emit([warning(now(), 'kernel log records were overwritten before they could be read')]),
@@ -108,14 +120,21 @@ export function startEnforceAudit(options: EnforceAuditOptions): SeccompAuditFol
   });
   if (!follower.readable) emit([warning(now(), visibility.summary)]);
   return {
-    ...follower,
-    async stop(settleMs) {
-      await follower.stop(settleMs);
+    readable: follower.readable,
+    async stop(failedRun) {
+      await follower.stop();
       if (suppressed > 0) {
         emit([
           warning(
             now(),
             `the kernel suppressed ${suppressed} audit message(s) (printk rate limit): some denials may be missing; the exit status still tells whether the run was killed`,
+          ),
+        ]);
+      } else if (follower.readable && records === 0 && failedRun) {
+        emit([
+          warning(
+            now(),
+            'no audit record of this run arrived: the failure may have another cause, or the kernel dropped the records (printk allows a burst of messages per interval, machine-wide, and reports drops only with its next message)',
           ),
         ]);
       }

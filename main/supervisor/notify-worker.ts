@@ -187,7 +187,18 @@ function execEvent(tid: number, pid: number, notif: Buffer, execveat: boolean): 
  * reports the first process's exit itself, with the signal if one killed it).
  */
 function exitEvents(pid: number, notif: Buffer): void {
-  for (const event of finalSandboxState(pid, now(), () => stillValid(notif))) emit(event);
+  const final = finalSandboxState(pid, now(), () => stillValid(notif));
+  // Threads that made only allowed calls and are still running now end with the process without
+  // an exit call of their own: they are seen here, once, so the process tree has them.
+  for (const event of final) {
+    if (event.type !== 'sandbox-state') continue;
+    for (const thread of event.threads) {
+      if (thread.tid === pid || processOf.has(thread.tid)) continue;
+      processOf.set(thread.tid, pid);
+      emit({ type: 'thread', t: event.t, pid, tid: thread.tid });
+    }
+  }
+  for (const event of final) emit(event);
   if (pid === data.launcherPid) return;
   const code = notif.readUInt32LE(NOTIF.args) & 0xff;
   emit({ type: 'exit', t: now(), pid, code, signal: null });

@@ -31,8 +31,7 @@ import {
   launcherInvocation,
   type LauncherInvocation,
 } from '../../native-bridge/namespace-stage';
-import { startEnforceAudit } from './enforce-audit';
-import type { SeccompAuditFollower } from './kmsg-audit';
+import { startEnforceAudit, type EnforceAudit } from './enforce-audit';
 import { decodeSyscallRecords } from './syscall-records';
 import type { NotifyWorkerData, WorkerMessage } from './worker-protocol';
 
@@ -83,7 +82,7 @@ class Session implements SupervisorSession {
   private worker: Worker | undefined;
   private invocation: LauncherInvocation | undefined;
   /** Enforce mode: the kernel's audit records of the run. */
-  private audit: SeccompAuditFollower | undefined;
+  private audit: EnforceAudit | undefined;
   private listenerFd = -1;
   private readonly stopFlag = new SharedArrayBuffer(4);
   private exit: ExitEvent | undefined;
@@ -423,7 +422,9 @@ class Session implements SupervisorSession {
     const stopLater = setTimeout(() => Atomics.store(new Int32Array(this.stopFlag), 0, 1), 2000);
     await Promise.all(this.waits);
     clearTimeout(stopLater);
-    await this.audit?.stop();
+    await this.audit?.stop(
+      this.exit !== undefined && (this.exit.code !== 0 || this.exit.signal !== null),
+    );
     this.closeListener();
     await this.waitForCgroupEmpty();
     this.cgroup?.remove();
