@@ -7,7 +7,8 @@ import { z } from 'zod';
  * every thread's final seccomp/no_new_privs/capability state from /proc.
  */
 
-const SELF_SANDBOX_KIND = z.enum([
+/** What a self-sandboxing call does (app/trace/self-sandbox.ts decodes the calls). */
+export const SelfSandboxKind = z.enum([
   'seccomp-filter',
   'seccomp-strict',
   'no-new-privs',
@@ -43,7 +44,7 @@ export const SelfSandboxEvent = z.object({
   t: z.number().nonnegative(),
   pid: z.number().int(),
   tid: z.number().int(),
-  kind: SELF_SANDBOX_KIND,
+  kind: SelfSandboxKind,
   /** The call with named arguments, e.g. `prctl(PR_SET_NO_NEW_PRIVS, 1)`. */
   call: z.string(),
   /** What the target asks for, in words. */
@@ -82,6 +83,7 @@ export const SandboxStateEvent = z.object({
   threads: z.array(ThreadSandboxState),
 });
 
+export type SelfSandboxKind = z.infer<typeof SelfSandboxKind>;
 export type SelfSandboxFilter = z.infer<typeof SelfSandboxFilter>;
 export type SelfSandboxEvent = z.infer<typeof SelfSandboxEvent>;
 export type ThreadSandboxState = z.infer<typeof ThreadSandboxState>;

@@ -4,6 +4,10 @@ import { capabilityName } from '../linux/capabilities';
 import { PRCTL, SECCOMP } from '../linux/constants';
 import { sockFprogLayout, type SockFprogLayout } from '../linux/sock-fprog';
 import { syscallName, syscallNumber, type Arch } from '../linux/syscalls';
+import {
+  SelfSandboxKind as SelfSandboxKindSchema,
+  type SelfSandboxKind,
+} from './self-sandbox-event';
 
 /**
  * Recognizes, in a seccomp notification, a program sandboxing itself: installing a seccomp filter
@@ -21,30 +25,9 @@ export interface NotifiedSyscall {
   readonly tid: number;
 }
 
-export type SelfSandboxKind =
-  | 'seccomp-filter'
-  | 'seccomp-strict'
-  | 'no-new-privs'
-  | 'dumpable'
-  | 'capbset-drop'
-  | 'cap-ambient'
-  | 'securebits'
-  | 'rlimit'
-  | 'capset'
-  | 'landlock-restrict';
+export type { SelfSandboxKind };
 
-export const SELF_SANDBOX_KINDS: readonly SelfSandboxKind[] = [
-  'seccomp-filter',
-  'seccomp-strict',
-  'no-new-privs',
-  'dumpable',
-  'capbset-drop',
-  'cap-ambient',
-  'securebits',
-  'rlimit',
-  'capset',
-  'landlock-restrict',
-];
+export const SELF_SANDBOX_KINDS: readonly SelfSandboxKind[] = SelfSandboxKindSchema.options;
 
 export interface SelfSandboxCall {
   readonly kind: SelfSandboxKind;
