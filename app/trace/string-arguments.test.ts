@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { stringArguments } from './string-arguments';
+import { fdArguments, stringArguments } from './string-arguments';
 
 describe('stringArguments', () => {
   it('finds the path and name arguments of the syscalls that take them', () => {
@@ -13,5 +13,14 @@ describe('stringArguments', () => {
     expect(stringArguments('read')).toEqual([]);
     expect(stringArguments('getpid')).toEqual([]);
     expect(stringArguments('no_such_call')).toEqual([]);
+  });
+});
+
+describe('fdArguments', () => {
+  it('finds the descriptor arguments', () => {
+    expect(fdArguments('read')).toEqual([0]);
+    expect(fdArguments('newfstatat')).toEqual([0]);
+    expect(fdArguments('renameat2')).toEqual([0, 2]);
+    expect(fdArguments('getpid')).toEqual([]);
   });
 });

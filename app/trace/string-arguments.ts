@@ -30,3 +30,34 @@ export function stringArguments(syscall: string): readonly number[] {
   }
   return indexes;
 }
+
+/** Parameters that are file descriptors of the calling process, by their man-page names. */
+const FD_PARAMETERS: ReadonlySet<string> = new Set([
+  'fd',
+  'dirfd',
+  'olddirfd',
+  'newdirfd',
+  'oldfd',
+  'sockfd',
+  'epfd',
+  'fd_in',
+  'fd_out',
+  'in_fd',
+  'out_fd',
+  'pidfd',
+  'ruleset_fd',
+]);
+
+const fdCache = new Map<string, readonly number[]>();
+
+/** The argument indexes of `syscall` that are file descriptors to resolve (/proc/PID/fd/N). */
+export function fdArguments(syscall: string): readonly number[] {
+  let indexes = fdCache.get(syscall);
+  if (!indexes) {
+    indexes = (SYSCALL_PARAMS[syscall] ?? []).flatMap((param, i) =>
+      FD_PARAMETERS.has(param.name) ? [i] : [],
+    );
+    fdCache.set(syscall, indexes);
+  }
+  return indexes;
+}

@@ -49,12 +49,16 @@ export function formatEventLine(event: TraceEvent): string | undefined {
   }
 }
 
-/** The raw arguments, with the strings read from the target in place of their pointers. */
+/** The raw arguments, with strings read from the target and what descriptors refer to. */
 function argumentList(event: Extract<TraceEvent, { type: 'syscall' | 'denied' }>): string {
   return event.args
     .map((arg, i) => {
-      const text = event.strings?.[String(i) as '0'];
-      return text === undefined ? arg : JSON.stringify(text);
+      const key = String(i) as '0';
+      const text = event.strings?.[key];
+      if (text !== undefined) return JSON.stringify(text);
+      // As strace -y shows descriptors: the number, then what it refers to.
+      const target = event.fds?.[key];
+      return target === undefined ? arg : `${Number(arg)}<${target}>`;
     })
     .join(', ');
 }

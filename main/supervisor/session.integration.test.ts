@@ -149,10 +149,15 @@ linux:
     expect(outcome.exit?.code).toBe(0);
   });
 
-  it('reads the paths a syscall points at while it waits', async () => {
+  it('reads the paths a syscall points at, and what its descriptors refer to, while it waits', async () => {
     const { events } = await run('learn', EMPTY, ['/bin/cat', '/etc/hostname']);
     const opens = events.filter((e) => e.type === 'syscall' && e.name === 'openat');
     expect(opens.map((e) => (e.type === 'syscall' ? e.strings?.['1'] : undefined))).toContain(
+      '/etc/hostname',
+    );
+    // ...and what a descriptor refers to, at least once after each change of the fd table.
+    const reads = events.filter((e) => e.type === 'syscall' && e.name === 'read');
+    expect(reads.map((e) => (e.type === 'syscall' ? e.fds?.['0'] : undefined))).toContain(
       '/etc/hostname',
     );
   });

@@ -23,6 +23,8 @@ export interface SyscallRecordBatch {
   readonly labels: readonly string[];
   /** Strings read from the target for some records: [record index, argument index → text]. */
   readonly strings: readonly (readonly [number, ArgStrings])[];
+  /** What descriptor arguments referred to: [record index, argument index → link target]. */
+  readonly fds: readonly (readonly [number, ArgStrings])[];
 }
 
 /** Argument index ('0'…'5') → the string it pointed at. */
@@ -34,6 +36,7 @@ export class SyscallRecordWriter {
   private count = 0;
   private labels: string[] = [];
   private strings: [number, ArgStrings][] = [];
+  private fds: [number, ArgStrings][] = [];
   private readonly labelIndex = new Map<string, number>();
 
   constructor(private readonly capacity: number) {
@@ -75,9 +78,11 @@ export class SyscallRecordWriter {
     this.count += 1;
   }
 
-  /** Attaches strings read from the target to the record added last. */
-  annotateLast(strings: ArgStrings): void {
-    if (this.count > 0) this.strings.push([this.count - 1, strings]);
+  /** Attaches strings read from the target, and descriptor targets, to the record added last. */
+  annotateLast(strings: ArgStrings | undefined, fds: ArgStrings | undefined): void {
+    if (this.count === 0) return;
+    if (strings) this.strings.push([this.count - 1, strings]);
+    if (fds) this.fds.push([this.count - 1, fds]);
   }
 
   private label(action: string): number {
@@ -96,8 +101,10 @@ export class SyscallRecordWriter {
       args: this.args,
       labels: this.labels,
       strings: this.strings,
+      fds: this.fds,
     };
     this.strings = [];
+    this.fds = [];
     this.meta = new Float64Array(this.capacity * META_STRIDE);
     this.args = new Uint8Array(this.capacity * ARG_BYTES);
     this.count = 0;
@@ -167,6 +174,10 @@ export function decodeSyscallRecords(batch: SyscallRecordBatch): (SyscallEvent |
   for (const [index, strings] of batch.strings) {
     const event = events[index];
     if (event) events[index] = { ...event, strings };
+  }
+  for (const [index, fds] of batch.fds) {
+    const event = events[index];
+    if (event) events[index] = { ...event, fds };
   }
   return events;
 }
