@@ -53,6 +53,80 @@ export type RunPageCursor = z.infer<typeof RunPageCursor>;
 /** Most events one runs.open page carries: a million-event run arrives in a hundred pages. */
 export const MAX_RUN_PAGE_EVENTS = 10_000;
 
+/** Audit view: a capability mask or other 64-bit value as `0x…` (JSON has no bigint). */
+const HexBits = z.string().regex(/^0x[0-9a-f]+$/, 'a hexadecimal number like 0x1f');
+/** A process id from the renderer: a positive int, never a string that reaches a shell. */
+export const AuditPid = z.number().int().positive().max(2 ** 31 - 1);
+export const AuditSeccomp = z.enum(['disabled', 'strict', 'filter', 'unknown']);
+export const AuditProcessInfo = z.object({
+  pid: AuditPid,
+  ppid: z.number().int().nonnegative(),
+  command: z.string(),
+  name: z.string(),
+  uid: z.number().int().nonnegative().optional(),
+  user: z.string(),
+  threads: z.number().int().nonnegative(),
+  seccomp: AuditSeccomp,
+  seccompFilters: z.number().int().nonnegative().optional(),
+  noNewPrivs: z.boolean().optional(),
+});
+export type AuditProcessInfo = z.infer<typeof AuditProcessInfo>;
+const AuditIds = z.object({
+  real: z.number(),
+  effective: z.number(),
+  saved: z.number(),
+  filesystem: z.number(),
+});
+export const AuditThread = z.object({
+  tid: z.number().int().positive(),
+  name: z.string(),
+  uid: AuditIds.optional(),
+  gid: AuditIds.optional(),
+  capabilities: z.object({
+    inheritable: HexBits,
+    permitted: HexBits,
+    effective: HexBits,
+    bounding: HexBits,
+    ambient: HexBits.optional(),
+  }),
+  noNewPrivs: z.boolean().optional(),
+  seccomp: z.enum(['disabled', 'strict', 'filter']).optional(),
+  seccompFilters: z.number().int().nonnegative().optional(),
+});
+export type AuditThread = z.infer<typeof AuditThread>;
+export const AuditPosture = z.object({
+  pid: AuditPid,
+  command: z.string(),
+  threads: z.array(AuditThread),
+  limits: z.array(z.object({ name: z.string(), soft: z.string(), hard: z.string(), unit: z.string() })),
+  namespaces: z.array(z.object({ kind: z.string(), id: z.string(), separate: z.boolean() })),
+  dumpable: z.union([z.boolean(), z.literal('unknown')]),
+  /** Absent when Yama is not built into the kernel. */
+  yamaPtraceScope: z.number().int().optional(),
+  lsms: z.array(z.string()).optional(),
+  landlock: z
+    .union([z.object({ abi: z.number().int() }), z.object({ unavailable: z.string() })])
+    .optional(),
+});
+export type AuditPosture = z.infer<typeof AuditPosture>;
+export const AuditFilter = z.object({
+  /** 0 is the most recently installed filter: the first to run. */
+  index: z.number().int().nonnegative(),
+  length: z.number().int().positive(),
+  disassembly: z.string(),
+  /** The decompiled policy (YAML), or `decompileError` saying why there is none. */
+  policy: z.string().optional(),
+  decompileError: z.string().optional(),
+});
+export type AuditFilter = z.infer<typeof AuditFilter>;
+export const AuditReport = z.object({
+  posture: AuditPosture,
+  filters: z.array(AuditFilter),
+  /** Why the filters could not be read, naming the privilege that is missing. */
+  filtersUnreadable: z.string().optional(),
+});
+export type AuditReport = z.infer<typeof AuditReport>;
+
 export const requests = {
   /** What the host can do: Electron has native dialogs; web mode offers its workspace's files. */
   'host.info': {
@@ -165,6 +239,17 @@ export const requests = {
       bytes: z.number().int().nonnegative(),
     }),
   },
+  /**
+   * Audit view: the running processes (kernel threads left out) with their seccomp state. Shows
+   * every process's command line to the client: the same trust as the studio itself, which runs
+   * programs as this user (web mode: only a client holding the token gets here).
+   */
+  'audit.processes': {
+    params: z.object({}).strict(),
+    result: z.object({ processes: z.array(AuditProcessInfo) }),
+  },
+  /** One process's posture from /proc and its seccomp filters (PTRACE_SECCOMP_GET_FILTER). */
+  'audit.inspect': { params: z.object({ pid: AuditPid }).strict(), result: AuditReport },
 } as const;
 
 export type RequestMethod = keyof typeof requests;

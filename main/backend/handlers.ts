@@ -5,6 +5,7 @@ import {
   type RequestMethod,
   type RequestResult,
 } from '../../app/api/contract';
+import { createAuditService, type AuditService } from './audit-service';
 import type { FilesService } from './files-service';
 import type { RunService } from './run-service';
 import type { SavedRuns } from './saved-runs';
@@ -22,6 +23,8 @@ export interface BackendDeps {
   readonly runs: Pick<RunService, 'start' | 'stop'>;
   /** The runs folder; without it the runs.* requests fail (nothing is saved). */
   readonly savedRuns?: Pick<SavedRuns, 'list' | 'open' | 'summary' | 'export'>;
+  /** The audit view's /proc and ptrace reader; the real one when absent. */
+  readonly audit?: AuditService;
 }
 
 /** Every request of the contract, served by the file and run services of one client. */
@@ -30,6 +33,7 @@ export function createBackendHandlers({
   files,
   runs,
   savedRuns,
+  audit = createAuditService(),
 }: BackendDeps): BackendHandlers {
   const saved = () => {
     if (!savedRuns) throw new Error('this studio does not save runs (it has no runs folder)');
@@ -56,6 +60,8 @@ export function createBackendHandlers({
     'runs.open': async ({ id, cursor }) => saved().open(id, cursor),
     'runs.summary': async ({ id }) => saved().summary(id),
     'runs.export': async ({ id, offset }) => saved().export(id, offset),
+    'audit.processes': async () => ({ processes: await audit.processes() }),
+    'audit.inspect': ({ pid }) => audit.inspect(pid),
   };
 }
 

@@ -53,6 +53,24 @@ const MAX_FILTER_BYTES = 4096 * 8;
 /** A process can have at most 32768 instructions over all its filters, so at most that many filters. */
 const MAX_FILTERS = 512;
 
+/** A process in uninterruptible sleep does not stop; the caller's thread must not hang on it. */
+const STOP_WAIT_MS = 2000;
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/** Polls waitpid(WNOHANG) for the interrupt stop, sleeping 1 ms between tries. */
+function waitForStop(c: PtraceCalls, pid: number): boolean {
+  const status = Buffer.alloc(4);
+  const options = constant('__WALL') | constant('WNOHANG');
+  const deadline = Date.now() + STOP_WAIT_MS;
+  do {
+    const r = c.waitpid(pid, status, options);
+    if (r === pid) return true;
+    if (r < 0) return false;
+    Atomics.wait(pause, 0, 0, 1);
+  } while (Date.now() < deadline);
+  return false;
+}
+
 export function dumpSeccompFilters(pid: number): FilterDump {
   if (process.platform !== 'linux' || process.arch !== 'x64') {
     return { ok: false, step: 'platform', message: 'reading filters needs Linux on x86_64' };
@@ -63,8 +81,13 @@ export function dumpSeccompFilters(pid: number): FilterDump {
     if (c.ptrace(constant('PTRACE_INTERRUPT'), pid, 0n, null) < 0) {
       return fail(c, 'PTRACE_INTERRUPT');
     }
-    const status = Buffer.alloc(4);
-    if (c.waitpid(pid, status, constant('__WALL')) < 0) return fail(c, 'waitpid');
+    if (!waitForStop(c, pid)) {
+      return {
+        ok: false,
+        step: 'waitpid',
+        message: `process ${pid} did not stop within ${STOP_WAIT_MS} ms`,
+      };
+    }
     return readFilters(c, pid);
   } finally {
     c.ptrace(constant('PTRACE_DETACH'), pid, 0n, null);

@@ -45,5 +45,6 @@ export function commandAvailability({
     focusEventFilter: true,
     resetLayout: true,
     dismissNotices: (ui?.notices.length ?? 0) > 0,
+    auditProcess: connected,
   };
 }

@@ -164,6 +164,11 @@ export function createCommands(deps: CommandDeps): Commands {
     ui().offerDraft(null);
   }
 
+  async function auditProcess(): Promise<void> {
+    if (!available('auditProcess')) return;
+    await stores.audit.getState().show({ client, document: stores.document, confirmDiscard });
+  }
+
   /** Commands that only change what is shown: always there, never failing. */
   const view = {
     commandPalette: () => ui().openPalette(),
@@ -200,5 +205,6 @@ export function createCommands(deps: CommandDeps): Commands {
     focusEventFilter: immediate(view.focusEventFilter),
     resetLayout: immediate(view.resetLayout),
     dismissNotices: immediate(view.dismissNotices),
+    auditProcess: reporting('Audit', auditProcess),
   };
 }

@@ -133,6 +133,13 @@ export const COMMAND_SPECS = [
     keys: ['Shift+Alt+N'],
     hint: 'Close every notification',
   },
+  {
+    id: 'auditProcess',
+    title: 'Audit a Process…',
+    category: 'View',
+    keys: ['Shift+Alt+P'],
+    hint: "Pick a running process: see its sandbox posture and decompile its seccomp filters",
+  },
 ] as const satisfies readonly CommandSpec[];
 
 export type CommandId = (typeof COMMAND_SPECS)[number]['id'];

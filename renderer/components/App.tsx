@@ -2,6 +2,7 @@ import '../styles/quality.css';
 import { useEffect } from 'react';
 import { commandForKey } from '../commands/keymap';
 import { selectDirty } from '../state/document-store';
+import { AuditView } from './audit/AuditView';
 import { DialogHost } from './dialogs/DialogHost';
 import { DisconnectedBanner } from './DisconnectedBanner';
 import { DraftNotice } from './DraftNotice';
@@ -46,6 +47,7 @@ export function App() {
       </main>
       <StatusBar />
       <Notices />
+      <AuditView />
       <DialogHost />
       <CommandPalette />
     </div>

@@ -25,6 +25,7 @@ const RUN_BUTTONS: readonly ButtonSpec[] = [
 
 const EDIT_BUTTONS: readonly ButtonSpec[] = [
   { id: 'allowObserved', label: 'Allow observed', icon: 'allow' },
+  { id: 'auditProcess', label: 'Audit', icon: 'shield' },
 ];
 
 export function Toolbar() {

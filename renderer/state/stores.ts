@@ -1,3 +1,4 @@
+import { createAuditStore, type AuditStore } from './audit-store';
 import { createConnectionStore, type ConnectionStore } from './connection-store';
 import { createDocumentStore, type DocumentStore } from './document-store';
 import { createRunsStore, type RunsStore, type RunsStoreOptions } from './runs-store';
@@ -15,6 +16,7 @@ export interface Stores {
   readonly whatif: WhatIfStore;
   readonly traceView: TraceViewStore;
   readonly savedRuns: SavedRunsStore;
+  readonly audit: AuditStore;
 }
 
 export function createStores(initialText: string, runs: RunsStoreOptions = {}): Stores {
@@ -26,5 +28,6 @@ export function createStores(initialText: string, runs: RunsStoreOptions = {}): 
     whatif: createWhatIfStore(),
     traceView: createTraceViewStore(),
     savedRuns: createSavedRunsStore(),
+    audit: createAuditStore(),
   };
 }
