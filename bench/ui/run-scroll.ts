@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserType, Page } from 'playwright-core';
 import type { TraceEvent } from '../../app/trace/events';
 import { syntheticTrace as plainSyntheticTrace } from '../trace/synthetic-trace';
 import { recordLearnEvents } from '../whatif/record';
@@ -134,9 +134,9 @@ async function saveRuns(
  * and bundling playwright-core itself breaks its lazy requires.
  */
 function launch(root: string): Promise<Browser> {
-  const { chromium } = createRequire(join(root, 'package.json'))(
-    'playwright-core',
-  ) as typeof import('playwright-core');
+  const { chromium } = createRequire(join(root, 'package.json'))('playwright-core') as {
+    chromium: BrowserType;
+  };
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [

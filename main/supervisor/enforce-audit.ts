@@ -12,7 +12,7 @@ import { formatAction } from '../../app/policy/actions';
 import type { SeccompAuditRecord } from '../../app/trace/audit-record';
 import { describeAuditVisibility } from '../../app/trace/audit-visibility';
 import type { DeniedEvent, ErrorEvent, TraceEvent } from '../../app/trace/events';
-import { followSeccompAudit, type SeccompAuditFollower } from './kmsg-audit';
+import { followSeccompAudit } from './kmsg-audit';
 
 export interface EnforceAuditOptions {
   /** The run's cgroup (absolute path), when it has one. */
