@@ -56,7 +56,11 @@ export const MAX_RUN_PAGE_EVENTS = 10_000;
 /** Audit view: a capability mask or other 64-bit value as `0x…` (JSON has no bigint). */
 const HexBits = z.string().regex(/^0x[0-9a-f]+$/, 'a hexadecimal number like 0x1f');
 /** A process id from the renderer: a positive int, never a string that reaches a shell. */
-export const AuditPid = z.number().int().positive().max(2 ** 31 - 1);
+export const AuditPid = z
+  .number()
+  .int()
+  .positive()
+  .max(2 ** 31 - 1);
 export const AuditSeccomp = z.enum(['disabled', 'strict', 'filter', 'unknown']);
 export const AuditProcessInfo = z.object({
   pid: AuditPid,
@@ -98,7 +102,9 @@ export const AuditPosture = z.object({
   pid: AuditPid,
   command: z.string(),
   threads: z.array(AuditThread),
-  limits: z.array(z.object({ name: z.string(), soft: z.string(), hard: z.string(), unit: z.string() })),
+  limits: z.array(
+    z.object({ name: z.string(), soft: z.string(), hard: z.string(), unit: z.string() }),
+  ),
   namespaces: z.array(z.object({ kind: z.string(), id: z.string(), separate: z.boolean() })),
   dumpable: z.union([z.boolean(), z.literal('unknown')]),
   /** Absent when Yama is not built into the kernel. */

@@ -138,7 +138,7 @@ export const COMMAND_SPECS = [
     title: 'Audit a Process…',
     category: 'View',
     keys: ['Shift+Alt+P'],
-    hint: "Pick a running process: see its sandbox posture and decompile its seccomp filters",
+    hint: 'Pick a running process: see its sandbox posture and decompile its seccomp filters',
   },
 ] as const satisfies readonly CommandSpec[];
 
