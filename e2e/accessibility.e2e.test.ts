@@ -108,6 +108,12 @@ describe.runIf(enabled)('accessibility (axe-core, Chromium, web mode)', () => {
       await learn.click();
       const allow = page.getByRole('button', { name: 'Allow observed', exact: true });
       await expect.poll(() => allow.isEnabled(), { timeout: 30_000 }).toBe(true);
+      // The end of a run re-lays out the run panel (verdict, proposals, what-if): let it settle,
+      // since axe samples each element's background from what is painted under it.
+      await expect.poll(() => page.locator('.verdict').count(), { timeout: 15_000 }).toBe(1);
+      await page.evaluate(
+        () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))),
+      );
       report.afterLearn = await seriousViolations(page);
 
       // The command palette, with a query that highlights matches.
