@@ -10,11 +10,10 @@
 // Then the live what-if benchmark (bench/whatif/run-whatif.ts): one policy edit → the verdict of
 // every event of a 1,000,000-event trace, vs every event through the emulator; --only whatif runs
 // it alone; --whatif-events N, --whatif-keystrokes N, --whatif-reference-runs N tune it.
-// The event table's scrolling in Chromium (bench/ui/run-scroll.ts) runs only with --only scroll:
-// fps on a large saved run (--scroll-events N, default 1,000,000) vs a 1,000-event reference;
-// --scroll-reference-events N, --scroll-frames N, --scroll-step PX tune it. Needs
-// /usr/bin/chromium. Opening a saved run of several hundred thousand events exhausts the page's
-// memory today, so it is not part of the default run.
+// The event table's scrolling in Chromium (bench/ui/run-scroll.ts) runs only with --only scroll
+// (it takes several minutes): fps on a saved run of --scroll-events N (default 1,000,000) vs a
+// 1,000-event reference; --scroll-reference-events N, --scroll-frames N, --scroll-step PX tune
+// it. Needs /usr/bin/chromium.
 import { build } from 'esbuild';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

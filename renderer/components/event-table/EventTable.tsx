@@ -1,4 +1,5 @@
 import { useLayoutEffect, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import { COLUMN_TITLES, EVENT_COLUMNS, eventCells } from './event-cells';
 import type { FilteredRows } from './filtered-rows';
 import { bottomScrollTop, isPinnedToBottom, visibleWindow } from './virtual-window';
@@ -53,8 +54,12 @@ export function EventTable({ rows, count }: { rows: FilteredRows; count: number 
       count * ROW_HEIGHT,
       ROW_HEIGHT / 2,
     );
-    setShowJump(!pinned.current);
-    setScrollTop(element.scrollTop);
+    // Rendered now, not at React's next task: that runs after this frame painted, and a fast
+    // scroll would paint blank rows past the overscan.
+    flushSync(() => {
+      setShowJump(!pinned.current);
+      setScrollTop(element.scrollTop);
+    });
   };
 
   const jumpToLatest = (): void => {

@@ -1,4 +1,5 @@
 import { useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import { eventCells, formatTime } from './event-cells';
 import type { FilteredRows } from './filtered-rows';
 import { GroupedRows, type EventGroup } from './grouped-rows';
@@ -222,6 +223,7 @@ function useVirtualScroll(rowCount: number) {
     viewportHeight,
     overscan: OVERSCAN,
   });
-  const onScroll = (): void => setScrollTop(scroller.current?.scrollTop ?? 0);
+  // Rendered now, not after this frame painted (blank rows past the overscan); see EventTable.
+  const onScroll = (): void => flushSync(() => setScrollTop(scroller.current?.scrollTop ?? 0));
   return { scroller, view, onScroll };
 }
