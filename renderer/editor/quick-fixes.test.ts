@@ -98,6 +98,27 @@ describe('quickFixes', () => {
     );
   });
 
+  it('allows the syscalls the last run needed that no rule decides, where the user edits', () => {
+    const text = `${HEAD}      - allow: [read]\n      - errno: EPERM\n        syscalls: [uname]\n`;
+    const event = (name: string, nr: number): TraceEvent => ({
+      type: 'denied',
+      t: 0,
+      pid: 1,
+      tid: 1,
+      name,
+      nr,
+      arch: 'x86_64',
+      args: ['0x0', '0x0', '0x0', '0x0', '0x0', '0x0'],
+      action: 'kill-process',
+    });
+    const observed = observedArguments([event('getpid', 39), event('uname', 63), event('brk', 12)]);
+    const fixes = fixesAt(text, 'read', { observed });
+    const fix = fixes.find((f) => f.title.startsWith('Allow the syscalls the last run needed'));
+    // uname is denied on purpose by a rule: not proposed.
+    expect(fix?.title).toBe('Allow the syscalls the last run needed: brk, getpid');
+    expect(apply(text, fix!)).toContain('- allow: [read, brk, getpid]');
+  });
+
   it('offers no narrowing without a run, for conditional rules, or with errors', () => {
     const observed = observedArguments([
       {

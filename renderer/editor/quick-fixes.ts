@@ -8,6 +8,9 @@ import type { Diagnostic } from '../../app/policy/source-range';
 import { editDistance } from '../../app/policy/suggest';
 import { applyEdit, type TextEdit } from '../../app/policy/text-edit';
 import { parseYaml } from '../../app/policy/yaml-source';
+import { addAllowedSyscalls } from '../../app/policy/edit';
+import { pendingObservedNames } from '../state/observed-syscalls';
+import { minimalEdit } from './minimal-edit';
 import { narrowingsFor } from './narrowing';
 import type { ObservedArguments } from './observed-arguments';
 import { policyArches } from './policy-context';
@@ -154,10 +157,38 @@ function narrowingFixes(request: QuickFixRequest): QuickFix[] {
   return fixes;
 }
 
+/** How many names a fix's title lists before "and N more". */
+const TITLE_NAMES = 4;
+
+/**
+ * Allow the syscalls the last run needed and no rule of the policy decides (they fell to the
+ * default): what "Allow observed" does, offered where the user is editing.
+ */
+function missingSyscallFixes(request: QuickFixRequest): QuickFix[] {
+  if (!request.observed || request.observed.size === 0) return [];
+  const { policy } = parsePolicy(request.text, request.parseOptions ?? {});
+  const names = pendingObservedNames(new Set(request.observed.keys()), policy).filter(
+    (name) => !/^nr_\d+$/.test(name),
+  );
+  if (names.length === 0) return [];
+  let updated: string;
+  try {
+    updated = addAllowedSyscalls(request.text, names, request.parseOptions ?? {});
+  } catch {
+    return []; // a policy the edit cannot place rules in (errors): the diagnostics say why
+  }
+  const edit = minimalEdit(request.text, updated);
+  if (!edit) return [];
+  const more = names.length > TITLE_NAMES ? ` and ${names.length - TITLE_NAMES} more` : '';
+  const title = `Allow the syscalls the last run needed: ${names.slice(0, TITLE_NAMES).join(', ')}${more}`;
+  return [{ title, edits: [{ start: edit.start, end: edit.end, insert: edit.text }] }];
+}
+
 /** Every quick fix for the diagnostics and the rule at the requested place. */
 export function quickFixes(request: QuickFixRequest): QuickFix[] {
   return [
     ...request.diagnostics.flatMap((d) => fixesFor(request.text, d)),
     ...narrowingFixes(request),
+    ...missingSyscallFixes(request),
   ];
 }
