@@ -155,11 +155,9 @@ linux:
     expect(opens.map((e) => (e.type === 'syscall' ? e.strings?.['1'] : undefined))).toContain(
       '/etc/hostname',
     );
-    // ...and what a descriptor refers to, at least once after each change of the fd table.
+    // ...and what a descriptor refers to, the first time a process passes it to a syscall.
     const reads = events.filter((e) => e.type === 'syscall' && e.name === 'read');
-    expect(reads.map((e) => (e.type === 'syscall' ? e.fds?.['0'] : undefined))).toContain(
-      '/etc/hostname',
-    );
+    expect(reads[0]?.type === 'syscall' && reads[0].fds?.['0']).toMatch(/libc/);
   });
 
   it('keeps a process tree: processes with their parents, threads, execs and exits', async () => {
