@@ -46,5 +46,7 @@ export function commandAvailability({
     resetLayout: true,
     dismissNotices: (ui?.notices.length ?? 0) > 0,
     auditProcess: connected,
+    exportPolicy: true,
+    importPolicy: true,
   };
 }

@@ -169,6 +169,10 @@ export function createCommands(deps: CommandDeps): Commands {
     await stores.audit.getState().show({ client, document: stores.document, confirmDiscard });
   }
 
+  async function importPolicy(): Promise<void> {
+    stores.importExport.getState().showImport({ document: stores.document, confirmDiscard });
+  }
+
   /** Commands that only change what is shown: always there, never failing. */
   const view = {
     commandPalette: () => ui().openPalette(),
@@ -206,5 +210,7 @@ export function createCommands(deps: CommandDeps): Commands {
     resetLayout: immediate(view.resetLayout),
     dismissNotices: immediate(view.dismissNotices),
     auditProcess: reporting('Audit', auditProcess),
+    exportPolicy: immediate(() => stores.importExport.getState().showExport()),
+    importPolicy: reporting('Import', importPolicy),
   };
 }

@@ -140,6 +140,20 @@ export const COMMAND_SPECS = [
     keys: ['Shift+Alt+P'],
     hint: 'Pick a running process: see its sandbox posture and decompile its seccomp filters',
   },
+  {
+    id: 'exportPolicy',
+    title: 'Export Policy…',
+    category: 'File',
+    keys: ['Shift+Alt+X'],
+    hint: "Show the policy in another tool's format (OCI, Kubernetes, systemd, Minijail, BPF, C)",
+  },
+  {
+    id: 'importPolicy',
+    title: 'Import Policy…',
+    category: 'File',
+    keys: ['Shift+Alt+M'],
+    hint: "Turn another tool's policy, an strace log or a raw BPF filter into a policy",
+  },
 ] as const satisfies readonly CommandSpec[];
 
 export type CommandId = (typeof COMMAND_SPECS)[number]['id'];

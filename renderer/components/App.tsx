@@ -6,6 +6,8 @@ import { AuditView } from './audit/AuditView';
 import { DialogHost } from './dialogs/DialogHost';
 import { DisconnectedBanner } from './DisconnectedBanner';
 import { DraftNotice } from './DraftNotice';
+import { ExportDialog } from './import-export/ExportDialog';
+import { ImportDialog } from './import-export/ImportDialog';
 import { Notices } from './Notices';
 import { CommandPalette } from './palette/CommandPalette';
 import { PolicyEditor } from './PolicyEditor';
@@ -48,6 +50,8 @@ export function App() {
       <StatusBar />
       <Notices />
       <AuditView />
+      <ExportDialog />
+      <ImportDialog />
       <DialogHost />
       <CommandPalette />
     </div>

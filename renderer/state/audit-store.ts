@@ -2,6 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { AuditProcessInfo, AuditReport, BackendClient } from '../../app/api/contract';
 import { capabilityNames } from '../../app/linux/proc-status';
 import type { DocumentStore } from './document-store';
+import { openAsNewDocument } from './new-document';
 
 /**
  * The audit view of running processes: the list (filtered as the user types), the process picked
@@ -85,15 +86,7 @@ export function createAuditStore(): AuditStore {
     },
     async openAsPolicy(policyText) {
       if (!deps || !(await deps.confirmDiscard())) return false;
-      const { external } = deps.document.getState();
-      // A new document: no file, nothing saved, so it is dirty until the user saves it somewhere.
-      deps.document.setState({
-        text: policyText,
-        savedText: '',
-        handle: null,
-        name: null,
-        external: { revision: external.revision + 1, resetUndo: true },
-      });
+      openAsNewDocument(deps.document, policyText);
       set({ open: false });
       return true;
     },

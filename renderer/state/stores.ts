@@ -1,6 +1,7 @@
 import { createAuditStore, type AuditStore } from './audit-store';
 import { createConnectionStore, type ConnectionStore } from './connection-store';
 import { createDocumentStore, type DocumentStore } from './document-store';
+import { createImportExportStore, type ImportExportStore } from './import-export-store';
 import { createRunsStore, type RunsStore, type RunsStoreOptions } from './runs-store';
 import { createSavedRunsStore, type SavedRunsStore } from './saved-runs-store';
 import { createTraceViewStore, type TraceViewStore } from './trace-view-store';
@@ -17,6 +18,7 @@ export interface Stores {
   readonly traceView: TraceViewStore;
   readonly savedRuns: SavedRunsStore;
   readonly audit: AuditStore;
+  readonly importExport: ImportExportStore;
 }
 
 export function createStores(initialText: string, runs: RunsStoreOptions = {}): Stores {
@@ -29,5 +31,6 @@ export function createStores(initialText: string, runs: RunsStoreOptions = {}): 
     traceView: createTraceViewStore(),
     savedRuns: createSavedRunsStore(),
     audit: createAuditStore(),
+    importExport: createImportExportStore(),
   };
 }
