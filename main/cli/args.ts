@@ -75,7 +75,8 @@ export type CliCommand =
   | ({ readonly kind: 'export-code' } & ExportCodeOptions)
   | {
       readonly kind: 'serve';
-      readonly port: number;
+      /** Absent: the studio's usual port, or any free one when that is taken. */
+      readonly port?: number;
       readonly host: string;
       readonly workspace?: string;
       readonly open: boolean;
@@ -206,7 +207,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         throw new UsageError(`serve takes no arguments (got ${positionals[0]})`, first);
       return {
         kind: 'serve',
-        port: portNumber(values.port),
+        ...(values.port === undefined ? {} : { port: portNumber(values.port) }),
         host: values.host ?? '127.0.0.1',
         ...(values.workspace === undefined ? {} : { workspace: values.workspace }),
         open: values.open === true,

@@ -138,7 +138,6 @@ describe('parseCliArgs', () => {
   it('parses serve', () => {
     expect(parseCliArgs(['serve'])).toEqual({
       kind: 'serve',
-      port: 0,
       host: '127.0.0.1',
       open: false,
     });

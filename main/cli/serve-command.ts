@@ -7,8 +7,15 @@ import { startWebServer } from '../web/server';
 import { CliError, EXIT_OK, EXIT_USAGE } from './cli-error';
 import type { CliIo } from './cli-io';
 
+/**
+ * The port web mode listens on unless told otherwise. A stable port keeps the page's origin, and
+ * with it the browser storage where unsaved drafts and preferences live, across restarts.
+ */
+export const USUAL_WEB_PORT = 4780;
+
 export interface ServeOptions {
-  readonly port: number;
+  /** Absent: USUAL_WEB_PORT, or any free port when that one is taken. */
+  readonly port?: number;
   readonly host: string;
   readonly workspace?: string;
   readonly open: boolean;
@@ -29,12 +36,16 @@ export async function serveCommand(
     io.stderr(`warning: ${renderer} is missing: run \`npm run build\` to build the UI\n`);
   }
   let server: Awaited<ReturnType<typeof startWebServer>>;
+  const start = (port: number) =>
+    startWebServer({ port, host: options.host, workspace, rendererDir: renderer });
   try {
-    server = await startWebServer({
-      port: options.port,
-      host: options.host,
-      workspace,
-      rendererDir: renderer,
+    server = await start(options.port ?? USUAL_WEB_PORT).catch(async (error: unknown) => {
+      const code = (error as NodeJS.ErrnoException | undefined)?.code;
+      if (options.port !== undefined || code !== 'EADDRINUSE') throw error;
+      io.stderr(
+        `port ${USUAL_WEB_PORT} is taken: using another one (unsaved drafts of earlier sessions stay with port ${USUAL_WEB_PORT}'s page)\n`,
+      );
+      return start(0);
     });
   } catch (error) {
     throw new CliError(describeListenError(error, options), EXIT_USAGE);
@@ -52,7 +63,9 @@ export async function serveCommand(
 
 function describeListenError(error: unknown, options: ServeOptions): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'EADDRINUSE') return `port ${options.port} on ${options.host} is already in use`;
+  if (code === 'EADDRINUSE') {
+    return `port ${options.port ?? USUAL_WEB_PORT} on ${options.host} is already in use`;
+  }
   if (code === 'EADDRNOTAVAIL') return `${options.host} is not an address of this machine`;
   return error instanceof Error ? error.message : String(error);
 }
