@@ -1,42 +1,15 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  compileSandboxedProgram,
+  startSandboxedProgram,
+} from '../native-bridge/linux/sandboxed-test-program';
 import { chromiumAvailable, launchChromium, root, startWebStudio, type WebStudio } from './helpers';
-
-/** Sets no_new_privs, installs a filter that fails uname with EPERM, says "ready", then waits. */
-const SANDBOXED = `
-#include <errno.h>
-#include <linux/audit.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
-#include <stddef.h>
-#include <stdio.h>
-#include <sys/prctl.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-int main(void) {
-  struct sock_filter f[] = {
-    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
-    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_uname, 0, 1),
-    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
-    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-  };
-  struct sock_fprog prog = { sizeof f / sizeof f[0], f };
-  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
-      syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog)) { perror("sandbox"); return 1; }
-  puts("ready");
-  fflush(stdout);
-  pause();
-  return 0;
-}
-`;
 
 const AXE_SOURCE = readFileSync(
   createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
@@ -44,27 +17,7 @@ const AXE_SOURCE = readFileSync(
 );
 const SHOTS = join(root, 'docs', 'screenshots');
 
-function compileSandboxed(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ss-audit-'));
-  writeFileSync(join(dir, 'audited.c'), SANDBOXED);
-  execFileSync('cc', [
-    '-O1',
-    '-Wall',
-    '-Werror',
-    '-o',
-    join(dir, 'audited'),
-    join(dir, 'audited.c'),
-  ]);
-  return join(dir, 'audited');
-}
-
-function startSandboxed(binary: string): Promise<ChildProcess> {
-  const child = spawn(binary, ['--audit-e2e'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    child.stdout?.once('data', () => resolve(child));
-    child.once('error', reject);
-  });
-}
+const startSandboxed = (binary: string) => startSandboxedProgram(binary, '--audit-e2e');
 
 /** axe-core's serious and critical violations inside the audit dialog. */
 async function seriousViolations(page: Page): Promise<string[]> {
@@ -113,7 +66,7 @@ describe.runIf(enabled)('audit view (Chromium, web mode)', () => {
   beforeAll(async () => {
     const workspace = mkdtempSync(join(tmpdir(), 'ss-audit-ws-'));
     copyFileSync(join(root, 'examples', 'ls.sandbox.yaml'), join(workspace, 'ls.sandbox.yaml'));
-    child = await startSandboxed(compileSandboxed());
+    child = await startSandboxed(compileSandboxedProgram());
     studio = await startWebStudio(workspace);
     browser = await launchChromium();
   });

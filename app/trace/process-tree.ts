@@ -31,7 +31,6 @@ interface MutableNode {
   execs: { t: number; path: string; argv: readonly string[] }[];
   threads: number[];
   exit?: { t: number; code: number | null; signal: string | null };
-  children: MutableNode[];
 }
 
 /**
@@ -46,7 +45,7 @@ export class ProcessTreeBuilder {
   private node(pid: number, t: number, ppid = 0): MutableNode {
     let found = this.nodes.get(pid);
     if (!found) {
-      found = { pid, ppid, firstSeen: t, execs: [], threads: [], children: [] };
+      found = { pid, ppid, firstSeen: t, execs: [], threads: [] };
       this.nodes.set(pid, found);
     }
     return found;
@@ -87,8 +86,9 @@ export class ProcessTreeBuilder {
     const roots: MutableNode[] = [];
     for (const n of this.nodes.values()) {
       const parent = n.ppid !== n.pid ? this.nodes.get(n.ppid) : undefined;
-      if (parent) children.set(parent.pid, [...(children.get(parent.pid) ?? []), n]);
-      else roots.push(n);
+      if (!parent) roots.push(n);
+      else if (children.has(parent.pid)) children.get(parent.pid)?.push(n);
+      else children.set(parent.pid, [n]);
     }
     const freeze = (n: MutableNode): ProcessNode => ({
       pid: n.pid,

@@ -1,4 +1,5 @@
 import type { AuditProcessInfo } from '../../app/api/contract';
+import { parsePasswd } from '../../app/linux/passwd';
 import { parseProcStatus } from '../../app/linux/proc-status';
 
 /**
@@ -25,12 +26,10 @@ export function isKernelThread(pid: number, ppid: number | undefined): boolean {
 }
 
 /** /etc/passwd → uid to name (the first entry of a uid wins, as getpwuid does). */
-export function parsePasswd(text: string): ReadonlyMap<number, string> {
+export function userNames(passwdText: string): ReadonlyMap<number, string> {
   const users = new Map<number, string>();
-  for (const line of text.split('\n')) {
-    const [name, , uid] = line.split(':');
-    if (!name || uid === undefined || !/^\d+$/.test(uid)) continue;
-    if (!users.has(Number(uid))) users.set(Number(uid), name);
+  for (const entry of parsePasswd(passwdText).entries) {
+    if (!users.has(entry.uid)) users.set(entry.uid, entry.name);
   }
   return users;
 }

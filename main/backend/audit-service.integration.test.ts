@@ -1,50 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AuditReport } from '../../app/api/contract';
-import { canRunLinuxIntegration, compileCProgram } from '../../native-bridge/linux/c-test-program';
+import { canRunLinuxIntegration } from '../../native-bridge/linux/c-test-program';
+import {
+  compileSandboxedProgram,
+  startSandboxedProgram,
+} from '../../native-bridge/linux/sandboxed-test-program';
 import { createAuditService } from './audit-service';
 import { createBackendHandlers, dispatchRequest } from './handlers';
 
-/** Sets no_new_privs and RLIMIT_NOFILE, installs a filter that fails uname with EPERM, waits. */
-const SANDBOXED = `
-#include <errno.h>
-#include <linux/audit.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
-#include <stddef.h>
-#include <stdio.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-int main(void) {
-  struct sock_filter f[] = {
-    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
-    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_uname, 0, 1),
-    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
-    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-  };
-  struct sock_fprog prog = { sizeof f / sizeof f[0], f };
-  struct rlimit nofile = { 32, 32 };
-  if (setrlimit(RLIMIT_NOFILE, &nofile) || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
-      syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog)) { perror("sandbox"); return 1; }
-  puts("ready");
-  fflush(stdout);
-  pause();
-  return 0;
-}
-`;
-
-function startSandboxed(binary: string): Promise<ChildProcess> {
-  const child = spawn(binary, ['--audit-me'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    child.stdout?.once('data', () => resolve(child));
-    child.once('error', reject);
-  });
-}
+const startSandboxed = (binary: string) => startSandboxedProgram(binary, '--audit-me');
 
 const isRoot = process.getuid?.() === 0;
 
@@ -52,7 +17,7 @@ describe.runIf(canRunLinuxIntegration)('audit service on a real sandboxed proces
   let binary = '';
   let child: ChildProcess | undefined;
   beforeAll(() => {
-    binary = compileCProgram('audit-sandboxed', SANDBOXED);
+    binary = compileSandboxedProgram();
   });
   afterEach(() => child?.kill('SIGKILL'));
 

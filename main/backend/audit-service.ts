@@ -14,7 +14,7 @@ import { parseProcStatus } from '../../app/linux/proc-status';
 import { readProcessPosture } from '../../native-bridge/linux/process-posture';
 import { dumpSeccompFilters, type FilterDump } from '../../native-bridge/linux/ptrace-filter';
 import { explainUnreadableFilters, type PrivilegeContext } from './audit-privilege';
-import { parsePasswd, summarizeProcess } from './audit-processes';
+import { summarizeProcess, userNames } from './audit-processes';
 
 /**
  * The studio's audit view of running processes: what `sandbox-studio audit PID` shows, as data
@@ -106,7 +106,7 @@ export function createAuditService(sources: AuditSources = {}): AuditService {
   const dump = sources.dump ?? dumpSeccompFilters;
   return {
     processes() {
-      const users = parsePasswd(readText('/etc/passwd') ?? '');
+      const users = userNames(readText('/etc/passwd') ?? '');
       const pids = readdirSync(procRoot)
         .filter((entry) => /^\d+$/.test(entry))
         .map(Number)

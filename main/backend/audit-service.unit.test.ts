@@ -8,7 +8,7 @@ import { compilePolicy } from '../../app/bpf/compile';
 import { capabilityNumber } from '../../app/linux/capabilities';
 import { parsePolicy } from '../../app/policy/parse';
 import { explainUnreadableFilters, type PrivilegeContext } from './audit-privilege';
-import { isKernelThread, parsePasswd, summarizeProcess } from './audit-processes';
+import { isKernelThread, summarizeProcess, userNames } from './audit-processes';
 import { createAuditService, describeFilters, postureForWire } from './audit-service';
 
 const bit = (name: string): bigint => 1n << BigInt(capabilityNumber(name) ?? 63);
@@ -39,7 +39,7 @@ function status(fields: Record<string, string>): string {
 }
 
 describe('audit process list', () => {
-  const users = parsePasswd(
+  const users = userNames(
     'root:x:0:0::/root:/bin/sh\nalice:x:1000:1000::/home/a:/bin/sh\nbad line\n',
   );
 

@@ -152,7 +152,6 @@ class Session implements SupervisorSession {
       throw new Error('no command to run: set target.command in the policy or pass -- CMD ARGS');
     }
     const deployed = compileVerified(compilePolicy(policy).program, 'deployed');
-    const supervised = compileVerified(compileSupervisedFilter(policy).program, 'supervised');
     const env = { ...baseEnvironment(), ...(policy.target?.env ?? {}) };
     const enforce = mode === 'enforce';
     const layers = planLinuxLayers(policy);
@@ -163,7 +162,13 @@ class Session implements SupervisorSession {
       env,
       ...(policy.target?.cwd !== undefined ? { cwd: policy.target.cwd } : {}),
       noNewPrivs: policy.linux.noNewPrivs,
-      filter: Buffer.from(encodeProgram(enforce ? deployed : supervised)).toString('base64'),
+      filter: Buffer.from(
+        encodeProgram(
+          enforce
+            ? deployed
+            : compileVerified(compileSupervisedFilter(policy).program, 'supervised'),
+        ),
+      ).toString('base64'),
       listener: !enforce,
       ...(enforce ? { log: true } : {}),
       ...(hasLayers(layers) ? { layers } : {}),

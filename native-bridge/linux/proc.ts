@@ -1,23 +1,5 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
-const tgidCache = new Map<number, number>();
-
-/** The thread group (process id) of a thread, from /proc; the tid itself if it is gone. */
-export function threadGroupOf(tid: number): number {
-  const cached = tgidCache.get(tid);
-  if (cached !== undefined) return cached;
-  let tgid = tid;
-  try {
-    const match = /^Tgid:\s+(\d+)$/m.exec(readFileSync(`/proc/${tid}/status`, 'utf8'));
-    if (match?.[1]) tgid = Number(match[1]);
-  } catch {
-    return tid; // exited: do not cache, the tid may be reused
-  }
-  if (tgidCache.size > 100_000) tgidCache.clear();
-  tgidCache.set(tid, tgid);
-  return tgid;
-}
-
 /**
  * A thread's process (Tgid) and that process's parent (PPid), from /proc; undefined once the
  * thread is gone.

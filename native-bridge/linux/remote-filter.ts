@@ -5,6 +5,7 @@ import { errnoName } from '../../app/linux/errno';
 import { decodeSockFprog, sockFprogLayout } from '../../app/linux/sock-fprog';
 import type { Arch } from '../../app/linux/syscalls';
 import { libc, type Libc } from './libc';
+import { processVmRead } from './remote-memory';
 
 /**
  * Reads the seccomp filter a target passes to seccomp()/prctl(PR_SET_SECCOMP) out of its memory
@@ -40,13 +41,7 @@ type Bytes = { readonly bytes: Buffer } | { readonly error: string };
 export function readRemoteBytes(c: Libc, pid: number, address: bigint, length: number): Bytes {
   if (address === 0n) return { error: 'the pointer is NULL' };
   const local = Buffer.alloc(length);
-  const localIov = Buffer.alloc(16);
-  const remoteIov = Buffer.alloc(16);
-  localIov.writeBigUInt64LE(c.address(local), 0);
-  localIov.writeBigUInt64LE(BigInt(length), 8);
-  remoteIov.writeBigUInt64LE(address, 0);
-  remoteIov.writeBigUInt64LE(BigInt(length), 8);
-  const n = c.processVmReadv(pid, localIov, 1, remoteIov, 1);
+  const n = processVmRead(c, pid, address, c.address(local), length);
   if (n < 0) {
     return {
       error: `cannot read ${length} bytes at 0x${address.toString(16)}: ${errnoName(c.lastErrno())}`,

@@ -7,6 +7,24 @@ const remoteIov = Buffer.alloc(16);
 let localAddress: bigint | undefined;
 
 /**
+ * process_vm_readv of `length` bytes at `address` in process `pid` into the memory at
+ * `intoAddress` (a Buffer's, from `c.address`): the kernel's result, bytes read or -1.
+ */
+export function processVmRead(
+  c: Libc,
+  pid: number,
+  address: bigint,
+  intoAddress: bigint,
+  length: number,
+): number {
+  localIov.writeBigUInt64LE(intoAddress, 0);
+  localIov.writeBigUInt64LE(BigInt(length), 8);
+  remoteIov.writeBigUInt64LE(address, 0);
+  remoteIov.writeBigUInt64LE(BigInt(length), 8);
+  return c.processVmReadv(pid, localIov, 1, remoteIov, 1);
+}
+
+/**
  * Reads up to `length` bytes (at most one chunk) at `address` in process `tid` into `local`
  * (process_vm_readv); the number of bytes read, 0 if unreadable. Runs for every path argument of
  * every reported syscall, so it reuses one buffer and its address.
@@ -14,12 +32,7 @@ let localAddress: bigint | undefined;
 function readRemote(c: Libc, tid: number, address: bigint, length: number): number {
   if (address === 0n) return 0;
   localAddress ??= c.address(local);
-  const size = BigInt(Math.min(length, CHUNK));
-  localIov.writeBigUInt64LE(localAddress, 0);
-  localIov.writeBigUInt64LE(size, 8);
-  remoteIov.writeBigUInt64LE(address, 0);
-  remoteIov.writeBigUInt64LE(size, 8);
-  const n = c.processVmReadv(tid, localIov, 1, remoteIov, 1);
+  const n = processVmRead(c, tid, address, localAddress, Math.min(length, CHUNK));
   return n > 0 ? n : 0;
 }
 
