@@ -135,6 +135,41 @@ describe('parseCliArgs', () => {
     expect(usageError(['asm', 'f', '--', 'x']).message).toMatch(/asm does not run a program/);
   });
 
+  it('parses import, export (formats and code) and audit, and refuses bad input', () => {
+    expect(
+      parseCliArgs(['import', 'oci', 'p.json', '--caps', 'CAP_KILL,NET_RAW', '--arch', 'i386']),
+    ).toEqual({
+      kind: 'import',
+      format: 'oci',
+      file: 'p.json',
+      caps: ['CAP_KILL', 'NET_RAW'],
+      arch: 'i386',
+    });
+    expect(parseCliArgs(['export', 'systemd', 'p.yaml', '--conditional', 'allow'])).toEqual({
+      kind: 'export',
+      format: 'systemd',
+      policy: 'p.yaml',
+      conditional: 'allow',
+    });
+    expect(parseCliArgs(['export', 'c', 'p.yaml', '--no-tsync'])).toEqual({
+      kind: 'export-code',
+      language: 'c',
+      policy: 'p.yaml',
+      tsync: false,
+    });
+    expect(parseCliArgs(['audit', '42', '--json'])).toEqual({ kind: 'audit', pid: 42, json: true });
+    expect(usageError(['import', 'docx', 'f']).message).toMatch(/import needs a FORMAT: oci, k8s/);
+    expect(usageError(['import', 'oci']).message).toMatch(/needs a FILE/);
+    expect(usageError(['export', 'strace', 'p.yaml']).message).toMatch(/export FORMAT is one of/);
+    expect(usageError(['export', 'oci']).message).toMatch(/needs FORMAT and POLICY/);
+    expect(usageError(['export', 'systemd', 'p.yaml', '--conditional', 'maybe']).message).toBe(
+      '--conditional is allow or deny',
+    );
+    expect(usageError(['audit', 'self']).message).toMatch(/id of a running process/);
+    expect(usageError(['audit', '0']).message).toMatch(/id of a running process/);
+    expect(usageError(['audit', '1', '2']).message).toMatch(/unexpected argument 2/);
+  });
+
   it('parses serve', () => {
     expect(parseCliArgs(['serve'])).toEqual({
       kind: 'serve',

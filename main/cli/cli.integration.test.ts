@@ -2,10 +2,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TraceEvent } from '../../app/trace/events';
 import { projectRoot } from '../paths';
+import { USUAL_WEB_PORT } from './serve-command';
 
 // The bundled CLI as users run it: bin/sandbox-studio.mjs → dist/main/cli.mjs (`npm run build`).
 const root = projectRoot();
@@ -139,6 +141,26 @@ describe.skipIf(!cliBuilt)('bundled CLI (needs `npm run build`)', () => {
       /^Sandbox Studio \(web mode\) listening: http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{43}\n$/,
     );
     expect(served.code).toBe(0);
+  });
+
+  it('serves on the usual port, and on another one when that is taken', async () => {
+    // Hold the usual port (or find it held already) so the fallback must happen.
+    const holder = createServer();
+    await new Promise<void>((resolve) => {
+      holder.once('error', () => resolve());
+      holder.listen(USUAL_WEB_PORT, '127.0.0.1', () => resolve());
+    });
+    try {
+      const served = await run(['serve', '--workspace', dir], (out) => out.includes('?token='));
+      expect(served.code).toBe(0);
+      expect(served.stderr).toContain(`port ${USUAL_WEB_PORT} is taken: using another one`);
+      expect(served.stdout).not.toContain(`:${USUAL_WEB_PORT}/`);
+      const fixed = await run(['serve', '--port', String(USUAL_WEB_PORT), '--workspace', dir]);
+      expect(fixed.code).toBe(2);
+      expect(fixed.stderr).toContain(`port ${USUAL_WEB_PORT} on 127.0.0.1 is already in use`);
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
   });
 
   it('refuses to serve on a non-loopback address', async () => {
