@@ -125,6 +125,16 @@ describe.runIf(enabled)('accessibility (axe-core, Chromium, web mode)', () => {
       report.palette = await seriousViolations(page);
       await page.keyboard.press('Escape');
 
+      // The Lessons panel beside the editor: a lesson with its goal, a step and its hint.
+      await page.keyboard.press('Shift+Alt+G');
+      const lessons = page.getByRole('complementary', { name: 'Lessons' });
+      await lessons.getByRole('button', { name: /^Lesson 1: / }).click();
+      const hint = lessons.getByRole('button', { name: 'Show hint' });
+      if ((await hint.count()) > 0) await hint.click();
+      report.lessons = await seriousViolations(page);
+      await page.keyboard.press('Escape');
+      await expect.poll(() => lessons.count()).toBe(0);
+
       // A recovered draft offered after a reload.
       await page.locator('.monaco-editor .view-lines').click();
       await page.keyboard.type('# edit ');
@@ -142,6 +152,7 @@ describe.runIf(enabled)('accessibility (axe-core, Chromium, web mode)', () => {
         dialog: [],
         afterLearn: [],
         palette: [],
+        lessons: [],
         draftNotice: [],
       });
       await page.close();

@@ -1,7 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium, root, startWebStudio, type WebStudio } from './helpers';
@@ -54,16 +55,30 @@ async function newPage(browser: Browser): Promise<Page> {
 }
 
 const enabled = process.platform === 'linux' && chromiumAvailable();
+const straceAvailable = spawnSync('sh', ['-c', 'command -v strace']).status === 0;
 
 describe.runIf(enabled)('import and export in web mode (Chromium)', () => {
   let browser: Browser;
   let studio: WebStudio;
   let workspace: string;
+  let straceLogPath: string;
 
   beforeAll(async () => {
     workspace = mkdtempSync(join(tmpdir(), 'ss-e2e-import-export-'));
-    const example = join(root, 'examples', 'layers.sandbox.yaml');
-    copyFileSync(example, join(workspace, 'layers.sandbox.yaml'));
+    for (const name of ['layers.sandbox.yaml', 'openssh-preauth.sandbox.yaml']) {
+      copyFileSync(join(root, 'examples', name), join(workspace, name));
+    }
+    // A real log, outside the workspace as a user's download would be.
+    straceLogPath = join(mkdtempSync(join(tmpdir(), 'ss-e2e-strace-')), 'sh.log');
+    if (straceAvailable) {
+      spawnSync(
+        'strace',
+        ['-f', '-o', straceLogPath, '--', 'sh', '-c', 'ls / >/dev/null; echo hi'],
+        {
+          stdio: 'ignore',
+        },
+      );
+    }
     studio = await startWebStudio(workspace);
     browser = await launchChromium();
   });
@@ -72,6 +87,7 @@ describe.runIf(enabled)('import and export in web mode (Chromium)', () => {
     await browser?.close();
     await studio?.close();
     if (workspace) rmSync(workspace, { recursive: true, force: true });
+    if (straceLogPath) rmSync(dirname(straceLogPath), { recursive: true, force: true });
   });
 
   it('exports the example policy as systemd and as C, with warnings at its lines', async () => {
@@ -172,6 +188,142 @@ describe.runIf(enabled)('import and export in web mode (Chromium)', () => {
     await expect.poll(() => page.title()).toMatch(/^● untitled/);
     await expect.poll(() => errorCount(page), { timeout: 10_000 }).toBe('✕ 0');
     expect(await page.locator('.monaco-editor .squiggly-error').count()).toBe(0);
+    await page.close();
+  });
+
+  it("offers the CLI's export options, and the output follows them", async () => {
+    const page = await newPage(browser);
+    await page.goto(studio.url);
+    const open = page.getByRole('button', { name: 'Open', exact: true });
+    await expect.poll(() => open.isEnabled(), { timeout: 15_000 }).toBe(true);
+    await open.click();
+    await page.getByText('openssh-preauth.sandbox.yaml', { exact: true }).first().click();
+    await expect.poll(() => errorCount(page), { timeout: 10_000 }).toBe('✕ 0');
+    await page.locator('.monaco-editor .view-lines').click();
+    await page.keyboard.press('Shift+Alt+X');
+    const dialog = page.getByRole('dialog', { name: 'Export policy' });
+    const output = dialog.getByLabel('Exported text');
+
+    // OCI has no options.
+    await dialog.locator('input[type="radio"][value="oci"]').check();
+    await expect.poll(() => output.textContent()).toContain('"defaultAction"');
+    expect(await dialog.getByRole('group', { name: 'Options' }).count()).toBe(0);
+
+    // k8s: the resource's name and namespace.
+    await dialog.locator('input[type="radio"][value="k8s"]').check();
+    await dialog.getByLabel('Name (metadata.name)').fill('sshd-preauth');
+    await dialog.getByLabel('Namespace (metadata.namespace)').fill('prod');
+    await expect.poll(() => output.textContent()).toContain('name: sshd-preauth');
+    expect(await output.textContent()).toContain('namespace: "prod"');
+
+    // systemd: what to do with syscalls allowed only under a condition, by keyboard.
+    await dialog.locator('input[type="radio"][value="systemd"]').check();
+    const denied = await output.textContent();
+    const conditional = dialog.getByLabel(
+      'Syscalls the policy allows only under an argument condition',
+    );
+    await conditional.focus();
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => conditional.inputValue()).toBe('allow');
+    await expect.poll(() => output.textContent()).not.toBe(denied);
+
+    // C: TSYNC by default; the checkbox turns it off (Space on the focused box).
+    await dialog.locator('input[type="radio"][value="c"]').check();
+    await expect.poll(() => output.textContent()).toContain('SECCOMP_FILTER_FLAG_TSYNC');
+    const tsync = dialog.getByLabel(/Install the filter on every thread/);
+    await tsync.focus();
+    await page.keyboard.press('Space');
+    expect(await tsync.isChecked()).toBe(false);
+    await expect.poll(() => output.textContent()).not.toContain('SECCOMP_FILTER_FLAG_TSYNC,');
+
+    // bpf: one arch of the policy.
+    await dialog.locator('input[type="radio"][value="bpf"]').check();
+    await dialog.getByLabel('Compile for').selectOption('x86_64');
+    await expect.poll(() => output.textContent()).toMatch(/^0x20 0x00 0x00 0x00000004/);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('imports OCI for the chosen capabilities and kernel', async () => {
+    const page = await newPage(browser);
+    await page.goto(studio.url);
+    await expect.poll(() => editorText(page), { timeout: 15_000 }).toContain('version: 1');
+    await page.keyboard.press('Control+Shift+P');
+    await page.keyboard.type('import policy');
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Import policy' });
+    await dialog.locator('input[type="radio"][value="oci"]').check();
+    await dialog
+      .locator('input[type="file"]')
+      .setInputFiles(join(root, 'bench', 'profiles', 'docker-default.json'));
+    const preview = dialog.getByLabel('Imported policy');
+    await expect.poll(() => preview.textContent(), { timeout: 10_000 }).toContain('CAP_KILL');
+
+    const caps = dialog.getByLabel('Container capabilities');
+    await caps.fill('sys_admin');
+    await expect
+      .poll(() => preview.textContent())
+      .toContain('# Container capabilities: CAP_SYS_ADMIN.');
+    expect(await preview.textContent()).toMatch(/\bumount2\b/);
+    await dialog.getByLabel('Host kernel version').fill('4.0');
+    await expect.poll(() => preview.textContent()).toContain('needs kernel 4.8');
+    await dialog.getByLabel('Host kernel version').fill('four');
+    await expect
+      .poll(() => dialog.getByRole('alert').textContent())
+      .toContain('Host kernel: a version like 6.1, not "four"');
+    expect(await dialog.getByRole('button', { name: 'Open as policy' }).isDisabled()).toBe(true);
+    await dialog.getByLabel('Host kernel version').fill('');
+    await dialog.getByLabel('Host arch').selectOption('aarch64');
+    await expect.poll(() => preview.textContent()).toContain('# Host: aarch64');
+    await dialog.getByRole('button', { name: "Docker's default capabilities" }).click();
+    expect(await caps.inputValue()).toContain('CAP_CHOWN');
+    await expect.poll(() => preview.textContent()).toContain('CAP_AUDIT_WRITE.');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.close();
+  });
+
+  it.runIf(straceAvailable)('opens a real strace log as a trace in the event table', async () => {
+    const page = await newPage(browser);
+    await page.goto(studio.url);
+    await expect.poll(() => editorText(page), { timeout: 15_000 }).toContain('version: 1');
+    await page.keyboard.press('Control+Shift+P');
+    await page.keyboard.type('import policy');
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Import policy' });
+    await dialog.locator('input[type="radio"][value="strace"]').check();
+
+    // A malformed log: the error at its line, and nothing to open.
+    await dialog.getByLabel('or paste the text').fill('123 getpid() = 123\nnot strace\n');
+    await expect.poll(() => dialog.getByRole('alert').textContent()).toMatch(/^2:1error:/);
+    const openAsTrace = dialog.getByRole('button', { name: 'Open as trace' });
+    expect(await openAsTrace.isDisabled()).toBe(true);
+
+    await dialog.locator('input[type="file"]').setInputFiles(straceLogPath);
+    await expect
+      .poll(() => dialog.getByLabel('Imported policy').textContent(), { timeout: 10_000 })
+      .toContain('getdents64');
+    expect(await seriousViolations(page)).toEqual([]);
+    await openAsTrace.click();
+    await expect.poll(() => dialog.count(), { timeout: 15_000 }).toBe(0);
+
+    // The log's events, in the event table of a saved learn run.
+    await expect
+      .poll(() => page.getByTestId('opened-run').textContent(), { timeout: 15_000 })
+      .toMatch(/Saved run \(read-only\): \/usr\/bin\/sh -c .* · learn/);
+    await expect
+      .poll(() => page.getByRole('tab', { name: 'Events', selected: true }).count())
+      .toBe(1);
+    const table = page.getByTestId('event-table');
+    await expect.poll(() => table.textContent(), { timeout: 10_000 }).toContain('execve');
+    expect(await table.locator('.event-body .type-syscall').count()).toBeGreaterThan(0);
+    expect(await table.locator('.event-body .type-denied').count()).toBe(0);
+    await page.screenshot({ path: join(SHOTS, 'strace-trace.png') });
+
+    // Listed among the saved runs, marked as imported from strace.
+    await page.getByRole('tab', { name: 'Saved runs' }).click();
+    const row = page.getByTestId('saved-runs').locator('tbody tr').first();
+    await expect.poll(() => row.textContent(), { timeout: 10_000 }).toContain('strace');
+    expect(await row.textContent()).toContain('imported from the strace log sh.log');
     await page.close();
   });
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TraceEvent } from '../trace/events';
-import { RunFileEnd, RunFileHeader, SavedRunId } from '../trace/run-file';
+import { RunFileEnd, RunFileHeader, RunImportOrigin, SavedRunId } from '../trace/run-file';
 import { RunSummary } from '../trace/run-summary';
 
 /**
@@ -36,6 +36,8 @@ export const SavedRunInfo = z.object({
   mode: RunMode,
   policyName: z.string().optional(),
   command: z.array(z.string()),
+  /** Read from another tool's log (runs.importStrace), not recorded by the studio. */
+  importedFrom: RunImportOrigin.optional(),
   startedAt: z.string(),
   endedAt: z.string().optional(),
   /** `incomplete`: the file has no end record (the studio stopped before the run ended). */
@@ -52,6 +54,17 @@ export const RunPageCursor = z
 export type RunPageCursor = z.infer<typeof RunPageCursor>;
 /** Most events one runs.open page carries: a million-event run arrives in a hundred pages. */
 export const MAX_RUN_PAGE_EVENTS = 10_000;
+
+/**
+ * Web mode's WebSocket refuses (and closes on) a larger message: ws `maxPayload` in
+ * main/web/server.ts. The renderer checks large requests (an strace log) against it first.
+ */
+export const WEB_MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
+
+/** An strace log sent for import: large enough for a long `strace -f` session. */
+const StraceLogText = z.string().max(50_000_000);
+/** A lesson id from app/lessons/catalog.ts: lower-case words and dashes. */
+const LessonId = z.string().regex(/^[a-z0-9-]{1,64}$/, 'a lesson id like strict-mode');
 
 /** Audit view: a capability mask or other 64-bit value as `0x…` (JSON has no bigint). */
 const HexBits = z.string().regex(/^0x[0-9a-f]+$/, 'a hexadecimal number like 0x1f');
@@ -256,6 +269,28 @@ export const requests = {
   },
   /** One process's posture from /proc and its seccomp filters (PTRACE_SECCOMP_GET_FILTER). */
   'audit.inspect': { params: z.object({ pid: AuditPid }).strict(), result: AuditReport },
+  /**
+   * Turn an strace log (`strace -f -o FILE`, with or without -tt/-T) into a saved run, so the
+   * studio opens it like any run. Malformed lines give `error` with the line and column.
+   */
+  'runs.importStrace': {
+    params: z.object({ fileName: z.string().min(1).max(255), text: StraceLogText }).strict(),
+    result: z.union([
+      z.object({ id: SavedRunId }).strict(),
+      z.object({ error: z.string() }).strict(),
+    ]),
+  },
+  /**
+   * Compile a lesson's target program (C, on first use, cached) and give its absolute path for
+   * the lesson's policy; `error` says why not (no C compiler, a compile error).
+   */
+  'lessons.prepare': {
+    params: z.object({ id: LessonId }).strict(),
+    result: z.union([
+      z.object({ path: z.string() }).strict(),
+      z.object({ error: z.string() }).strict(),
+    ]),
+  },
 } as const;
 
 export type RequestMethod = keyof typeof requests;

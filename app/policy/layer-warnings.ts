@@ -143,11 +143,17 @@ function landlockBlocksExec(policy: Policy): Diagnostic[] {
   const program = policy.target?.command[0];
   const handlesFs = landlock && (landlock.read || landlock.write || landlock.execute);
   if (!handlesFs || policy.linux.chroot || !program?.startsWith('/')) return [];
-  if ((landlock.execute ?? []).some((ref) => beneath(program, ref.path))) return [];
+  const executable = (landlock.execute ?? []).some((ref) => beneath(program, ref.path));
+  // execve opens the file too, which Landlock checks against READ_FILE as well as EXECUTE.
+  const readable = (landlock.read ?? []).some((ref) => beneath(program, ref.path));
+  if (executable && readable) return [];
+  const missing = [executable ? undefined : 'execute', readable ? undefined : 'read'].filter(
+    (list) => list !== undefined,
+  );
   return [
     warning(
       'landlock-blocks-exec',
-      `${program} is not beneath any Landlock execute path: starting it will fail with EACCES. Add its directory to execute.`,
+      `${program} is not beneath any Landlock ${missing.join(' or ')} path: starting it will fail with EACCES (execve needs both). Add its directory to ${missing.join(' and ')}.`,
       landlock.range,
     ),
   ];

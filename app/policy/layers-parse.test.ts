@@ -346,9 +346,17 @@ describe('linux layers: warnings', () => {
         landlock: { read: [/usr], ${execute} }
     `;
     expect(diagnostics(policy('net_bind: []'))).toEqual([
-      '4:13-4:43 warning landlock-blocks-exec: /usr/bin/ls is not beneath any Landlock execute path: starting it will fail with EACCES. Add its directory to execute.',
+      '4:13-4:43 warning landlock-blocks-exec: /usr/bin/ls is not beneath any Landlock execute path: starting it will fail with EACCES (execve needs both). Add its directory to execute.',
     ]);
     expect(diagnostics(policy('execute: [/usr/bin/]'))).toEqual([]);
+    // execve opens the program: Landlock checks READ_FILE on it too.
+    expect(
+      diagnostics(
+        'version: 1\ntarget: { command: [/usr/bin/ls] }\nlinux:\n  landlock: { read: [/etc], execute: [/usr] }\n',
+      ),
+    ).toEqual([
+      '4:13-4:46 warning landlock-blocks-exec: /usr/bin/ls is not beneath any Landlock read path: starting it will fail with EACCES (execve needs both). Add its directory to read.',
+    ]);
     expect(diagnostics(policy('execute: [/]'))).toEqual([]);
     expect(diagnostics(policy('execute: [/usr/bin/ls]'))).toEqual([]);
     expect(diagnostics(policy('execute: [/usr/b]'))).toHaveLength(1);

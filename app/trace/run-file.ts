@@ -25,6 +25,12 @@ export const SavedRunId = z
   .refine((id) => !id.includes('..'), 'no `..`');
 export type SavedRunId = z.infer<typeof SavedRunId>;
 
+/** Where an imported run came from: the tool's log format and the log's file name. */
+export const RunImportOrigin = z
+  .object({ format: z.enum(['strace']), fileName: z.string().max(4096) })
+  .strict();
+export type RunImportOrigin = z.infer<typeof RunImportOrigin>;
+
 export const RunFileHeader = z.object({
   format: z.literal(RUN_FILE_FORMAT),
   formatVersion: z.literal(1),
@@ -36,6 +42,8 @@ export const RunFileHeader = z.object({
   /** The policy text the run used (the studio compiles it again to compare or re-evaluate). */
   policyText: z.string().max(1_000_000).optional(),
   command: z.array(z.string()).max(10_000),
+  /** The run was not recorded by the studio but read from another tool's log. */
+  importedFrom: RunImportOrigin.optional(),
   /** ISO 8601, UTC. */
   startedAt: z.string().max(64),
   studioVersion: z.string().max(64),

@@ -7,8 +7,10 @@ import {
 } from '../../app/api/contract';
 import { createAuditService, type AuditService } from './audit-service';
 import type { FilesService } from './files-service';
+import { createLessonsService, type LessonsService } from './lessons-service';
 import type { RunService } from './run-service';
 import type { SavedRuns } from './saved-runs';
+import { importStraceRun } from './strace-import';
 
 export interface HostInfo {
   readonly kind: 'electron' | 'web';
@@ -22,9 +24,11 @@ export interface BackendDeps {
   readonly files: FilesService;
   readonly runs: Pick<RunService, 'start' | 'stop'>;
   /** The runs folder; without it the runs.* requests fail (nothing is saved). */
-  readonly savedRuns?: Pick<SavedRuns, 'list' | 'open' | 'summary' | 'export'>;
+  readonly savedRuns?: Pick<SavedRuns, 'dir' | 'list' | 'open' | 'summary' | 'export'>;
   /** The audit view's /proc and ptrace reader; the real one when absent. */
   readonly audit?: AuditService;
+  /** Builds lesson programs; the real one (system C compiler, user cache) when absent. */
+  readonly lessons?: LessonsService;
 }
 
 /** Every request of the contract, served by the file and run services of one client. */
@@ -34,6 +38,7 @@ export function createBackendHandlers({
   runs,
   savedRuns,
   audit = createAuditService(),
+  lessons = createLessonsService(),
 }: BackendDeps): BackendHandlers {
   const saved = () => {
     if (!savedRuns) throw new Error('this studio does not save runs (it has no runs folder)');
@@ -60,8 +65,11 @@ export function createBackendHandlers({
     'runs.open': async ({ id, cursor }) => saved().open(id, cursor),
     'runs.summary': async ({ id }) => saved().summary(id),
     'runs.export': async ({ id, offset }) => saved().export(id, offset),
+    'runs.importStrace': async (params) =>
+      importStraceRun(params, { dir: saved().dir, studioVersion: host.version }),
     'audit.processes': async () => ({ processes: await audit.processes() }),
     'audit.inspect': ({ pid }) => audit.inspect(pid),
+    'lessons.prepare': ({ id }) => lessons.prepare(id),
   };
 }
 

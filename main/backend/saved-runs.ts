@@ -171,6 +171,7 @@ export class SavedRuns {
         mode: header.mode,
         ...(header.policyName === undefined ? {} : { policyName: header.policyName }),
         command: header.command,
+        ...(header.importedFrom === undefined ? {} : { importedFrom: header.importedFrom }),
         startedAt: header.startedAt,
         ...(end ? { endedAt: end.endedAt, events: end.events } : {}),
         state: end?.state ?? 'incomplete',

@@ -5,6 +5,7 @@ import { CODE_LANGUAGES, type CodeLanguage } from '../../app/export/code-export'
 import { UsageError } from './cli-error';
 import type { ExportCodeOptions } from './export-code-command';
 import type { ExportOptions } from './export-command';
+import type { LessonOptions } from './lesson-command';
 import { IMPORT_FORMATS, type ImportFormat, type ImportOptions } from './import-command';
 
 export const COMMAND_NAMES = [
@@ -20,6 +21,8 @@ export const COMMAND_NAMES = [
   'audit',
   'import',
   'export',
+  'lessons',
+  'lesson',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 export const COMPILE_FORMATS = ['disasm', 'hex', 'c-array', 'json'] as const;
@@ -73,6 +76,8 @@ export type CliCommand =
   | ({ readonly kind: 'import' } & ImportOptions)
   | ({ readonly kind: 'export' } & ExportOptions)
   | ({ readonly kind: 'export-code' } & ExportCodeOptions)
+  | { readonly kind: 'lessons' }
+  | ({ readonly kind: 'lesson' } & LessonOptions)
   | {
       readonly kind: 'serve';
       /** Absent: the studio's usual port, or any free one when that is taken. */
@@ -218,6 +223,9 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         caps: { type: 'string' },
         arch: archOption,
         kernel: { type: 'string' },
+        trace: { type: 'boolean' },
+        save: { type: 'boolean' },
+        workspace: { type: 'string', short: 'w' },
         help,
       });
       if (values.help) return { kind: 'help', topic: first };
@@ -227,6 +235,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
       }
       if (file === undefined) throw new UsageError('import needs a FILE (- for stdin)', first);
       if (extra !== undefined) throw new UsageError(`unexpected argument ${extra}`, first);
+      checkImportOptions(format, values);
       return {
         kind: 'import',
         format,
@@ -234,6 +243,9 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         ...(values.caps !== undefined ? { caps: values.caps.split(',').filter(Boolean) } : {}),
         ...archOf(first, values.arch),
         ...(values.kernel !== undefined ? { kernel: values.kernel } : {}),
+        ...(values.trace ? { trace: true } : {}),
+        ...(values.save ? { save: true } : {}),
+        ...(values.workspace !== undefined ? { workspace: values.workspace } : {}),
       };
     }
     case 'export': {
@@ -284,6 +296,40 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
       }
       if (extra !== undefined) throw new UsageError(`unexpected argument ${extra}`, first);
       return { kind: 'audit', pid: Number(pid), json: values.json === true };
+    }
+    case 'lessons': {
+      const { values, positionals } = parse(first, own, { help });
+      if (values.help) return { kind: 'help', topic: first };
+      if (positionals[0] !== undefined) {
+        throw new UsageError(`lessons takes no arguments (got ${positionals[0]})`, first);
+      }
+      return { kind: 'lessons' };
+    }
+    case 'lesson': {
+      const { values, positionals } = parse(first, own, {
+        policy: { type: 'string', short: 'p' },
+        solution: { type: 'boolean' },
+        'print-policy': { type: 'boolean' },
+        json,
+        help,
+      });
+      if (values.help) return { kind: 'help', topic: first };
+      const [lesson, extra] = positionals;
+      if (lesson === undefined) {
+        throw new UsageError('lesson needs a lesson: its number or name (see `lessons`)', first);
+      }
+      if (extra !== undefined) throw new UsageError(`unexpected argument ${extra}`, first);
+      if (values.policy !== undefined && values.solution) {
+        throw new UsageError('give --policy FILE or --solution, not both', first);
+      }
+      return {
+        kind: 'lesson',
+        lesson,
+        ...(values.policy !== undefined ? { policy: values.policy } : {}),
+        solution: values.solution === true,
+        printPolicy: values['print-policy'] === true,
+        json: values.json === true,
+      };
     }
   }
 }
@@ -365,6 +411,32 @@ function archOf(command: CommandName, value: string | undefined): { arch?: Arch 
     `--arch must be one of ${SUPPORTED_ARCHES.join(', ')} (got ${value})`,
     command,
   );
+}
+
+/** `6.1`, `5.15.0`: what an OCI profile's `minKernel` is compared with. */
+const KERNEL_VERSION = /^\d{1,3}(\.\d{1,3}){0,2}$/;
+
+/** Options that mean something only for some formats are refused for the others. */
+function checkImportOptions(
+  format: ImportFormat,
+  values: { caps?: string; kernel?: string; trace?: boolean; save?: boolean; workspace?: string },
+): void {
+  const container = format === 'oci' || format === 'k8s';
+  if (!container && (values.caps !== undefined || values.kernel !== undefined)) {
+    throw new UsageError(
+      '--caps and --kernel describe a container host: oci or k8s only',
+      'import',
+    );
+  }
+  if (values.kernel !== undefined && !KERNEL_VERSION.test(values.kernel)) {
+    throw new UsageError(`--kernel is a version like 6.1 (got ${values.kernel})`, 'import');
+  }
+  if (format !== 'strace' && (values.trace || values.save)) {
+    throw new UsageError('--trace and --save read an strace log: import strace FILE', 'import');
+  }
+  if (values.workspace !== undefined && !values.save) {
+    throw new UsageError('--workspace says where --save puts the run: add --save', 'import');
+  }
 }
 
 function oneFile(command: CommandName, positionals: readonly string[]): string {

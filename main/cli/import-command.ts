@@ -1,10 +1,11 @@
 import { open } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   FormatError,
   formatErrorLine,
   formatWarningLine,
+  type FormatWarning,
   type PolicyImport,
 } from '../../app/formats/format-result';
 import { importK8sSeccompProfile } from '../../app/formats/k8s-spo';
@@ -13,11 +14,15 @@ import { importMinijailPolicy } from '../../app/formats/minijail';
 import { importOciProfile, type OciPolicyImportOptions } from '../../app/formats/oci-import';
 import { importRawBpf } from '../../app/formats/raw-bpf';
 import { learnPolicyFromStrace } from '../../app/formats/strace-log';
+import { straceRun, type StraceRun } from '../../app/formats/strace-trace';
 import { importSystemdUnit } from '../../app/formats/systemd-unit';
 import type { Arch } from '../../app/linux/syscalls';
 import { describeFsError } from '../backend/read-policy-file';
+import { saveStraceRun } from '../backend/strace-import';
+import { studioVersion } from '../backend/version';
 import { CliError, EXIT_OK, EXIT_USAGE, UsageError } from './cli-error';
 import { writeLines, type CliIo } from './cli-io';
+import { createEventPrinter } from './event-printer';
 
 /** The formats `import` reads (`export` writes all but strace). */
 export const IMPORT_FORMATS = ['oci', 'k8s', 'systemd', 'minijail', 'strace', 'bpf'] as const;
@@ -33,6 +38,17 @@ export interface ImportOptions {
   readonly arch?: Arch;
   /** oci/k8s: the host kernel version for `minKernel`, e.g. 6.1. Default: every one is met. */
   readonly kernel?: string;
+  /** strace: print the log's trace (NDJSON events, as `learn --json`) instead of a policy. */
+  readonly trace?: boolean;
+  /** strace: also save the trace as a run in WORKSPACE/.sandbox-studio/runs. */
+  readonly save?: boolean;
+  /** With `save`: the folder `serve --workspace` is given; default the current directory. */
+  readonly workspace?: string;
+}
+
+/** Where `serve --workspace DIR` keeps its runs (main/web/server.ts). */
+export function workspaceRunsDir(workspace: string): string {
+  return join(resolve(workspace), '.sandbox-studio', 'runs');
 }
 
 /** strace logs of long runs are large; anything beyond this is not a log worth a policy. */
@@ -113,23 +129,57 @@ function convert(options: ImportOptions, input: Input): PolicyImport {
 
 /**
  * `import FORMAT FILE`: another tool's policy (or an strace log, or a raw filter) as a policy on
- * stdout; what could not be carried over exactly as warnings on stderr.
+ * stdout; what could not be carried over exactly as warnings on stderr. An strace log can instead
+ * be printed as its trace (`--trace`), and saved as a run the studio lists (`--save`).
  */
 export async function importCommand(options: ImportOptions, io: CliIo): Promise<number> {
   const input = await readInput(options.file, io);
-  let result: PolicyImport;
+  const run = options.trace || options.save ? straceTrace(options, input) : undefined;
+  if (run && options.trace) {
+    writeWarnings(io, input, run.warnings);
+    const print = createEventPrinter(io, { json: true, all: true });
+    for (const event of run.events) print(event);
+  } else {
+    const result = converted(input, () => convert(options, input));
+    io.stdout(result.policyText);
+    writeWarnings(io, input, result.warnings);
+  }
+  if (run && options.save) await saveTrace(run, options, input, io);
+  return EXIT_OK;
+}
+
+function writeWarnings(io: CliIo, input: Input, warnings: readonly FormatWarning[]): void {
+  writeLines(
+    io.stderr,
+    warnings.map((w) => formatWarningLine(input.name, w)),
+  );
+}
+
+/** A converter's FormatError as `FILE:LINE:COL: error: message`, exit 2. */
+function converted<T>(input: Input, convertInput: () => T): T {
   try {
-    result = convert(options, input);
+    return convertInput();
   } catch (error) {
     if (error instanceof FormatError) {
       throw new CliError(formatErrorLine(input.name, error), EXIT_USAGE);
     }
     throw error;
   }
-  io.stdout(result.policyText);
-  writeLines(
-    io.stderr,
-    result.warnings.map((w) => formatWarningLine(input.name, w)),
+}
+
+function straceTrace(options: ImportOptions, input: Input): StraceRun {
+  if (options.format !== 'strace') {
+    throw new UsageError('--trace and --save read an strace log (import strace FILE)', 'import');
+  }
+  return converted(input, () => straceRun(text(input), options.arch ? { arch: options.arch } : {}));
+}
+
+async function saveTrace(run: StraceRun, options: ImportOptions, input: Input, io: CliIo) {
+  const dir = workspaceRunsDir(options.workspace ?? '.');
+  const saved = await saveStraceRun(run, input.name, { dir, studioVersion: studioVersion() }).catch(
+    (error: unknown) => {
+      throw new CliError(`cannot save the run in ${dir}: ${describeFsError(error)}`);
+    },
   );
-  return EXIT_OK;
+  io.stderr(`saved the trace as run ${saved.id}: ${saved.path}\n`);
 }

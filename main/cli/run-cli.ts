@@ -13,6 +13,9 @@ import { compileCommand } from './compile-command';
 import { decompileCommand } from './decompile-command';
 import { disasmCommand } from './disasm-command';
 import { learnCommand } from './learn-command';
+import { lessonCommand } from './lesson-command';
+import { lessonsCommand } from './lessons-command';
+import type { LessonBuildOptions } from '../lessons/compile-lesson-target';
 import { serveCommand } from './serve-command';
 import { simulateCommand } from './simulate-command';
 import { usageHint, usageText } from './usage';
@@ -22,6 +25,8 @@ export interface CliDeps {
   readonly loadSupervisor?: () => Promise<StartSession>;
   /** serve: resolves when the server should stop (default: SIGINT or SIGTERM). */
   readonly shutdown?: () => Promise<unknown>;
+  /** lesson: where sources, cache and compiler are (default: the project's, the user's, PATH). */
+  readonly lessonBuild?: LessonBuildOptions;
 }
 
 /** Runs `sandbox-studio ARGS` and returns the exit code. User errors never show a stack trace. */
@@ -62,6 +67,10 @@ export async function runCli(argv: readonly string[], deps: CliDeps = {}): Promi
         return await exportCommand(command, io);
       case 'export-code':
         return await exportCodeCommand(command, io);
+      case 'lessons':
+        return lessonsCommand(io);
+      case 'lesson':
+        return await lessonCommand(command, io, supervisor, deps.lessonBuild);
     }
   } catch (error) {
     return reportError(error, io);

@@ -18,6 +18,8 @@ Commands:
   asm FILE                         assemble seccomp-tools style text into a filter
   decompile FILE                   turn any seccomp filter back into a policy
   serve                            start the studio in web mode (http://127.0.0.1)
+  lessons                          list the lessons: numbered exercises with a program and a goal
+  lesson N|NAME                    run a lesson's program under its policy and check the goal
 
 Options:
   -h, --help       show help (also: sandbox-studio COMMAND --help)
@@ -74,16 +76,31 @@ Options:
 Exit codes: as for check.
 `,
   import: `Usage: sandbox-studio import FORMAT FILE [--caps LIST] [--arch A] [--kernel VERSION]
+       sandbox-studio import strace FILE [--trace] [--save [-w DIR]] [--arch A]
 
 Turns a policy from elsewhere into a sandbox policy (YAML on stdout; FILE - is stdin):
   oci       an OCI seccomp profile (Docker, Podman, containerd); --caps: the container's
             capabilities (default Docker's), --arch: the host, --kernel: its version for minKernel
-  k8s       a Security Profiles Operator SeccompProfile
+  k8s       a Security Profiles Operator SeccompProfile (the same options as oci)
   systemd   a unit or drop-in (SystemCallFilter=, ..., Limit*=, RestrictNamespaces=)
   minijail  a minijail seccomp policy file
   strace    a log of strace -f -o FILE: allows every syscall it made
   bpf       a raw sock_filter program (binary or seccomp-tools text), decompiled
 What the target format cannot say is printed as warnings on stderr.
+
+Options:
+  --caps LIST          oci, k8s: comma-separated capabilities, CAP_ prefix optional ('' for none)
+  -a, --arch A         the host's arch (oci, k8s, systemd) or the program's (minijail, strace, bpf):
+                       ${SUPPORTED_ARCHES.join(', ')}
+  --kernel VERSION     oci, k8s: the host kernel, e.g. 6.1 (default: every minKernel is met)
+  --trace              strace: print the log as a trace instead, one JSON event per line (the
+                       events learn --json prints)
+  --save               strace: also save the trace as a run, which the studio lists under Saved runs
+  -w, --workspace DIR  where --save puts it: DIR/.sandbox-studio/runs, the runs of
+                       sandbox-studio serve --workspace DIR (default: the current directory)
+  -h, --help           show this help
+
+Exit codes: 0 success, 2 usage errors or a malformed FILE (reported as FILE:LINE:COL).
 `,
   export: `Usage: sandbox-studio export FORMAT POLICY [--arch A] [--conditional allow|deny] [--name N] [--namespace NS] [--no-tsync]
 
@@ -180,6 +197,29 @@ Options:
   -h, --help    show this help
 
 Exit codes: 0 success, 2 usage errors, an unreadable FILE or a filter that cannot be decompiled.
+`,
+  lessons: `Usage: sandbox-studio lessons
+
+Lists the lessons: step-by-step exercises, each with a small C program, a starting policy and a
+goal ("make it run cleanly", "make it fail safely") that the studio checks. The lessons panel of
+the studio shows their steps; \`sandbox-studio lesson N\` runs one.
+`,
+  lesson: `Usage: sandbox-studio lesson N|NAME [--policy FILE | --solution] [--print-policy] [--json]
+
+Compiles the lesson's program with the system C compiler on first use (cached in
+$XDG_CACHE_HOME/sandbox-studio/lessons), runs it under the lesson's starting policy in the goal's
+mode, prints the run as check does, then whether the goal is met, and why.
+
+Options:
+  -p, --policy FILE  run under FILE instead (its {{target}} strings become the program's path)
+  --solution         run under the lesson's solution
+  --print-policy     print the policy (starting, solution or FILE) with the program's path filled
+                     in, and run nothing: save it, edit it, then run it with --policy
+  --json             print exactly one JSON event per line on stdout (messages go to stderr)
+  -h, --help         show this help
+
+Exit codes: 0 the goal is met, 1 it is not (or the program cannot be compiled), 2 usage errors,
+an unknown lesson or a policy with errors.
 `,
   serve: `Usage: sandbox-studio serve [--port N] [--host 127.0.0.1] [--workspace DIR] [--open]
 

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { ClientMessage, type ServerMessage } from '../../app/api/contract';
+import { ClientMessage, WEB_MAX_MESSAGE_BYTES, type ServerMessage } from '../../app/api/contract';
 import { createWorkspaceFiles, type FilesService } from '../backend/files-service';
 import { createBackendHandlers, dispatchRequest } from '../backend/handlers';
 import { RunRecorder } from '../backend/run-recorder';
@@ -42,7 +42,6 @@ export interface WebServer {
 }
 
 export const API_PATH = '/api';
-const MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
 const HEADERS = securityHeaders({ loopbackWebSocket: true });
 
 /**
@@ -67,7 +66,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (!allowedHosts.has(req.headers.host ?? '')) return refuse(res, 421, 'unknown Host');
     void serveStatic(options.rendererDir, req, res);
   });
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: WEB_MAX_MESSAGE_BYTES });
 
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const refusal = checkUpgrade(req, allowedHosts, token);

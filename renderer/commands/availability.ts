@@ -48,5 +48,6 @@ export function commandAvailability({
     auditProcess: connected,
     exportPolicy: true,
     importPolicy: true,
+    lessons: true,
   };
 }

@@ -317,4 +317,21 @@ describe('commands', () => {
     expect(stores.ui.getState().notices).toEqual([]);
     expect(calls).toEqual([]);
   });
+
+  it("opens the Lessons panel, whose lessons compile through the backend and ask in the studio's dialogs", async () => {
+    const { stores, commands, calls } = setup({
+      'lessons.prepare': ({ id }) => ({ path: `/cache/${id}` }),
+    });
+    await commands.lessons();
+    const lessons = stores.lessons.getState();
+    expect(lessons.open).toBe(true);
+    const first = lessons.lessons[0]!;
+    lessons.select(first.id);
+    stores.document.getState().setText(`${LS}# mine\n`);
+    const started = stores.lessons.getState().start();
+    await answerDialog(stores, true); // discard the unsaved changes
+    expect(await started).toBe(true);
+    expect(calls).toEqual([{ method: 'lessons.prepare', params: { id: first.id } }]);
+    expect(stores.document.getState().text).toContain(`/cache/${first.id}`);
+  });
 });

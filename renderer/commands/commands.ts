@@ -170,7 +170,25 @@ export function createCommands(deps: CommandDeps): Commands {
   }
 
   async function importPolicy(): Promise<void> {
-    stores.importExport.getState().showImport({ document: stores.document, confirmDiscard });
+    stores.importExport.getState().showImport({
+      document: stores.document,
+      confirmDiscard,
+      trace: {
+        client,
+        savedRuns: stores.savedRuns,
+        traceView: stores.traceView,
+        connection: stores.connection,
+      },
+    });
+  }
+
+  async function lessons(): Promise<void> {
+    stores.lessons.getState().show({
+      client,
+      document: stores.document,
+      confirmDiscard,
+      confirm: (question) => askConfirm(stores.ui, question),
+    });
   }
 
   /** Commands that only change what is shown: always there, never failing. */
@@ -212,5 +230,6 @@ export function createCommands(deps: CommandDeps): Commands {
     auditProcess: reporting('Audit', auditProcess),
     exportPolicy: immediate(() => stores.importExport.getState().showExport()),
     importPolicy: reporting('Import', importPolicy),
+    lessons: reporting('Lessons', lessons),
   };
 }

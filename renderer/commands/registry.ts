@@ -154,6 +154,13 @@ export const COMMAND_SPECS = [
     keys: ['Shift+Alt+M'],
     hint: "Turn another tool's policy, an strace log or a raw BPF filter into a policy",
   },
+  {
+    id: 'lessons',
+    title: 'Lessons',
+    category: 'View',
+    keys: ['Shift+Alt+G'],
+    hint: 'Guided exercises: sandbox small programs step by step until the goal is met',
+  },
 ] as const satisfies readonly CommandSpec[];
 
 export type CommandId = (typeof COMMAND_SPECS)[number]['id'];

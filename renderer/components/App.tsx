@@ -8,6 +8,7 @@ import { DisconnectedBanner } from './DisconnectedBanner';
 import { DraftNotice } from './DraftNotice';
 import { ExportDialog } from './import-export/ExportDialog';
 import { ImportDialog } from './import-export/ImportDialog';
+import { LessonsPanel } from './lessons/LessonsPanel';
 import { Notices } from './Notices';
 import { CommandPalette } from './palette/CommandPalette';
 import { PolicyEditor } from './PolicyEditor';
@@ -35,18 +36,21 @@ export function App() {
       <Toolbar />
       <DisconnectedBanner />
       <DraftNotice />
-      <main className="workspace" ref={split.container} style={split.style}>
-        <section className="editor-pane" aria-label="Policy">
-          <PolicyEditor />
-          <FilterPanel />
-        </section>
-        <div
-          className="splitter"
-          aria-label="Resize the editor and the run panel"
-          {...split.handleProps}
-        />
-        <RunPanel />
-      </main>
+      <div className="studio-body">
+        <LessonsPanel />
+        <main className="workspace" ref={split.container} style={split.style}>
+          <section className="editor-pane" aria-label="Policy">
+            <PolicyEditor />
+            <FilterPanel />
+          </section>
+          <div
+            className="splitter"
+            aria-label="Resize the editor and the run panel"
+            {...split.handleProps}
+          />
+          <RunPanel />
+        </main>
+      </div>
       <StatusBar />
       <Notices />
       <AuditView />

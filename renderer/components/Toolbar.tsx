@@ -41,6 +41,9 @@ export function Toolbar() {
         <ButtonGroup buttons={EDIT_BUTTONS} />
         <div className="toolbar-spacer" />
         <div className="toolbar-group">
+          <CommandButton id="lessons" icon="lessons" label="Lessons" />
+        </div>
+        <div className="toolbar-group">
           <ThemeButton />
           <CommandButton id="commandPalette" icon="commands" label="Commands" iconOnly />
         </div>

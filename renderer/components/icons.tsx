@@ -11,6 +11,7 @@ export type IconName =
   | 'allow'
   | 'shield'
   | 'commands'
+  | 'lessons'
   | 'theme-system'
   | 'theme-light'
   | 'theme-dark';
@@ -67,6 +68,9 @@ const PATHS: Readonly<Record<IconName, ReactElement>> = {
     </>
   ),
   'theme-dark': <path d="M13 9.6A5.5 5.5 0 0 1 6.4 3a5.5 5.5 0 1 0 6.6 6.6z" />,
+  lessons: (
+    <path d="M8 4.2C6.6 3.2 4.6 2.8 2.5 3v9.3c2.1-.2 4.1.2 5.5 1.2 1.4-1 3.4-1.4 5.5-1.2V3c-2.1-.2-4.1.2-5.5 1.2zM8 4.2v9.3" />
+  ),
 };
 
 export function Icon({ name }: { name: IconName }) {

@@ -3,6 +3,11 @@ import dockerDefault from '../../bench/profiles/docker-default.json?raw';
 import layersExample from '../../examples/layers.sandbox.yaml?raw';
 import { parsePolicy } from '../../app/policy/parse';
 import { createDocumentStore, selectDirty, type PolicyAnalysis } from './document-store';
+import {
+  memoryBackend,
+  STRACE_LOG,
+  traceStores,
+} from '../components/import-export/trace-import-test-helpers';
 import { createImportExportStore, exportView, PASTED_TEXT } from './import-export-store';
 
 const LAYERS = layersExample;
@@ -112,5 +117,136 @@ describe('the import-export store', () => {
     expect(await store.getState().openAsPolicy()).toBe(false);
     expect(confirmDiscard).not.toHaveBeenCalled();
     expect(document.getState().text).toContain('# mine');
+  });
+});
+
+describe('the dialog options in the import-export store', () => {
+  it('converts again when an import option changes, and keeps the others', () => {
+    const store = createImportExportStore();
+    store
+      .getState()
+      .showImport({ document: createDocumentStore(''), confirmDiscard: async () => true });
+    store.getState().setImportInput({ name: 'docker-default.json', content: DOCKER });
+    const before = store.getState().importResult;
+    store.getState().setImportOptions({ caps: 'SYS_ADMIN' });
+    const after = store.getState().importResult;
+    expect(after).not.toBe(before);
+    if (!after?.ok) throw new Error('import failed');
+    expect(after.policyText).toContain('# Container capabilities: CAP_SYS_ADMIN.');
+    store.getState().setImportOptions({ kernel: 'x' });
+    expect(store.getState().importOptions).toEqual({ caps: 'SYS_ADMIN', arch: '', kernel: 'x' });
+    expect(store.getState().importResult).toMatchObject({
+      ok: false,
+      error: { message: 'Host kernel: a version like 6.1, not "x"' },
+    });
+  });
+
+  it('exports with the export options', () => {
+    const store = createImportExportStore();
+    store.getState().setExportOptions({ k8sNamespace: 'prod' });
+    store.getState().setExportOptions({ k8sName: 'layers' });
+    const { exportOptions } = store.getState();
+    expect(exportOptions).toMatchObject({ k8sName: 'layers', k8sNamespace: 'prod', tsync: true });
+    const view = exportView(
+      { text: LAYERS, name: null, analysis: analyzed(LAYERS) },
+      'k8s',
+      exportOptions,
+    );
+    if (view.state !== 'done' || !view.result.ok) throw new Error(JSON.stringify(view));
+    expect(view.result.text).toContain('namespace: "prod"');
+  });
+});
+
+describe('Open as trace', () => {
+  const LOG = new TextEncoder().encode(STRACE_LOG);
+
+  function traceSetup(host: 'web' | 'electron' = 'web') {
+    const backend = memoryBackend();
+    const stores = traceStores(backend.client, host);
+    const store = createImportExportStore();
+    const document = createDocumentStore('version: 1\n');
+    store.getState().showImport({
+      document,
+      confirmDiscard: async () => true,
+      trace: stores.deps,
+    });
+    return { backend, stores, store, document };
+  }
+
+  it('is offered for strace logs only, and only with a backend to save them', () => {
+    const { store } = traceSetup();
+    expect(store.getState().canOpenAsTrace).toBe(false);
+    store.getState().setImportFormat('strace');
+    expect(store.getState().canOpenAsTrace).toBe(true);
+    const without = createImportExportStore();
+    without.getState().showImport({
+      document: createDocumentStore(''),
+      confirmDiscard: async () => true,
+    });
+    without.getState().setImportFormat('strace');
+    expect(without.getState().canOpenAsTrace).toBe(false);
+  });
+
+  it('opens the log in the event table, closes the dialog and keeps the document', async () => {
+    const { store, stores, document } = traceSetup();
+    store.getState().setImportFormat('strace');
+    store.getState().setImportInput({ name: 'true.log', content: LOG });
+    const opening = store.getState().openAsTrace();
+    expect(store.getState().traceImport).toEqual({ status: 'importing' });
+    expect(await opening).toBe(true);
+    expect(store.getState()).toMatchObject({
+      importOpen: false,
+      importInput: null,
+      importResult: null,
+      traceImport: { status: 'idle' },
+    });
+    expect(stores.traceView.getState().tab).toBe('events');
+    expect(stores.runs.getState().events.length).toBe(5);
+    expect(document.getState().text).toBe('version: 1\n');
+  });
+
+  it('does nothing for a log that does not convert, or another format', async () => {
+    const { store, backend } = traceSetup();
+    store.getState().setImportFormat('strace');
+    store.getState().setImportInput({ name: 'bad.log', content: 'garbage\n' });
+    expect(store.getState().importResult?.ok).toBe(false);
+    expect(await store.getState().openAsTrace()).toBe(false);
+    store.getState().setImportFormat('oci');
+    store.getState().setImportInput({ name: 'docker-default.json', content: DOCKER });
+    expect(await store.getState().openAsTrace()).toBe(false);
+    expect(backend.calls).toEqual([]);
+  });
+
+  it('shows why the log was not opened and keeps the dialog', async () => {
+    const { store, stores } = traceSetup();
+    store.getState().setImportFormat('strace');
+    const line = '500 getpid() = 500\n';
+    const big = line.repeat(Math.ceil((2 * 1024 * 1024) / line.length));
+    store.getState().setImportInput({ name: 'big.log', content: big });
+    expect(await store.getState().openAsTrace()).toBe(false);
+    const state = store.getState().traceImport;
+    expect(state.status).toBe('failed');
+    if (state.status === 'failed') expect(state.error.message).toMatch(/web mode carries at most/);
+    expect(store.getState().importOpen).toBe(true);
+    // A new input clears it.
+    store.getState().setImportInput({ name: 'true.log', content: LOG });
+    expect(store.getState().traceImport).toEqual({ status: 'idle' });
+
+    stores.runs.getState().requested('learn', 0);
+    stores.runs.getState().started('live');
+    expect(await store.getState().openAsTrace()).toBe(false);
+    expect(store.getState().traceImport).toMatchObject({ status: 'saved' });
+  });
+
+  it('forgets the outcome of an import whose input was replaced meanwhile', async () => {
+    const { store } = traceSetup();
+    store.getState().setImportFormat('strace');
+    store.getState().setImportInput({ name: 'a.log', content: `${STRACE_LOG}x\n` });
+    store.getState().setImportInput({ name: 'true.log', content: LOG });
+    const opening = store.getState().openAsTrace();
+    store.getState().setImportInput({ name: 'other.log', content: LOG });
+    await opening;
+    expect(store.getState().traceImport).toEqual({ status: 'idle' });
+    expect(store.getState().importInput?.name).toBe('other.log');
   });
 });

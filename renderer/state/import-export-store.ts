@@ -1,5 +1,11 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import {
+  DEFAULT_EXPORT_OPTIONS,
+  DEFAULT_IMPORT_OPTIONS,
+  type ExportOptions,
+  type ImportOptions,
+} from '../components/import-export/conversion-options';
+import {
   exportFileName,
   exportPolicy,
   importPolicy,
@@ -8,41 +14,67 @@ import {
   type ImportFormat,
   type ImportInput,
   type ImportResult,
+  type ConversionNote,
 } from '../components/import-export/conversions';
+import {
+  importStraceAsTrace,
+  type TraceImportDeps,
+} from '../components/import-export/trace-import';
 import { selectAnalysisCurrent, type DocumentState, type DocumentStore } from './document-store';
 import { openAsNewDocument } from './new-document';
 
 /**
  * The Export and Import dialogs. Export shows the current document's policy in another format
  * (derived from the document on every render, see exportView); Import converts a file or pasted
- * text and can replace the editor's document with the result.
+ * text and can replace the editor's document with the result, or open an strace log as a trace.
+ * Each dialog's options (the CLI's) are kept while the studio runs.
  */
 
 export interface ImportDeps {
   readonly document: DocumentStore;
   /** Asks before replacing unsaved changes; true to go ahead. */
   readonly confirmDiscard: () => Promise<boolean>;
+  /** What "Open as trace" needs; without it an strace log opens as a policy only. */
+  readonly trace?: TraceImportDeps;
 }
+
+/** "Open as trace" of an strace log: under way, saved but not shown, or failed. */
+export type TraceImportState =
+  | { readonly status: 'idle' }
+  | { readonly status: 'importing' }
+  | { readonly status: 'saved'; readonly id: string; readonly message: string }
+  | { readonly status: 'failed'; readonly error: ConversionNote };
+
+const TRACE_IDLE: TraceImportState = { status: 'idle' };
 
 export interface ImportExportState {
   readonly exportOpen: boolean;
   readonly exportFormat: ExportFormat;
+  readonly exportOptions: ExportOptions;
   readonly importOpen: boolean;
   readonly importFormat: ImportFormat;
   /** The file or pasted text to convert; null until the user gives one. */
   readonly importInput: ImportInput | null;
-  /** The conversion of `importInput` as `importFormat`. */
+  readonly importOptions: ImportOptions;
+  /** The conversion of `importInput` as `importFormat` with `importOptions`. */
   readonly importResult: ImportResult | null;
+  /** Whether "Open as trace" is offered: an strace log, and a backend to save it. */
+  readonly canOpenAsTrace: boolean;
+  readonly traceImport: TraceImportState;
 
   showExport(): void;
   closeExport(): void;
   setExportFormat(format: ExportFormat): void;
+  setExportOptions(options: Partial<ExportOptions>): void;
   showImport(deps: ImportDeps): void;
   closeImport(): void;
   setImportFormat(format: ImportFormat): void;
   setImportInput(input: ImportInput | null): void;
+  setImportOptions(options: Partial<ImportOptions>): void;
   /** Replaces the editor's document with the imported policy (after confirming); true if done. */
   openAsPolicy(): Promise<boolean>;
+  /** Saves the strace log as a run and opens it in the event table; true if shown. */
+  openAsTrace(): Promise<boolean>;
 }
 
 export type ImportExportStore = StoreApi<ImportExportState>;
@@ -51,16 +83,35 @@ export const PASTED_TEXT = 'pasted text';
 
 export function createImportExportStore(): ImportExportStore {
   let deps: ImportDeps | null = null;
+  /** Bumped to abandon an "Open as trace" whose input the user has replaced. */
+  let traceToken = 0;
   return createStore<ImportExportState>()((set, get) => {
-    const converted = (format: ImportFormat, input: ImportInput | null) =>
-      input === null ? null : importPolicy(format, input);
+    /** The import of the current input, format and options: a new one of any of them. */
+    const reconverted = (change: Partial<ImportExportState>): Partial<ImportExportState> => {
+      const next = { ...get(), ...change };
+      traceToken++;
+      return {
+        ...change,
+        importResult:
+          next.importInput === null
+            ? null
+            : importPolicy(next.importFormat, next.importInput, next.importOptions),
+        canOpenAsTrace: next.importFormat === 'strace' && deps?.trace !== undefined,
+        traceImport: TRACE_IDLE,
+      };
+    };
+    const cleared = { importOpen: false, importInput: null, importResult: null } as const;
     return {
       exportOpen: false,
       exportFormat: 'oci',
+      exportOptions: DEFAULT_EXPORT_OPTIONS,
       importOpen: false,
       importFormat: 'oci',
       importInput: null,
+      importOptions: DEFAULT_IMPORT_OPTIONS,
       importResult: null,
+      canOpenAsTrace: false,
+      traceImport: TRACE_IDLE,
 
       showExport() {
         set({ exportOpen: true });
@@ -71,25 +122,53 @@ export function createImportExportStore(): ImportExportStore {
       setExportFormat(exportFormat) {
         set({ exportFormat });
       },
+      setExportOptions(options) {
+        set({ exportOptions: { ...get().exportOptions, ...options } });
+      },
       showImport(given) {
         deps = given;
-        set({ importOpen: true });
+        set({ importOpen: true, ...reconverted({}) });
       },
       closeImport() {
-        set({ importOpen: false });
+        traceToken++;
+        set({ importOpen: false, traceImport: TRACE_IDLE });
       },
       setImportFormat(importFormat) {
-        set({ importFormat, importResult: converted(importFormat, get().importInput) });
+        set(reconverted({ importFormat }));
       },
       setImportInput(importInput) {
-        set({ importInput, importResult: converted(get().importFormat, importInput) });
+        set(reconverted({ importInput }));
+      },
+      setImportOptions(options) {
+        set(reconverted({ importOptions: { ...get().importOptions, ...options } }));
       },
       async openAsPolicy() {
         const result = get().importResult;
         if (!deps || !result?.ok || !(await deps.confirmDiscard())) return false;
         openAsNewDocument(deps.document, result.policyText);
-        set({ importOpen: false, importInput: null, importResult: null });
+        set(cleared);
         return true;
+      },
+      async openAsTrace() {
+        const { importInput, importResult, canOpenAsTrace, traceImport } = get();
+        const trace = deps?.trace;
+        if (!trace || !canOpenAsTrace || !importInput || !importResult?.ok) return false;
+        if (traceImport.status === 'importing') return false;
+        const token = ++traceToken;
+        set({ traceImport: { status: 'importing' } });
+        const outcome = await importStraceAsTrace(trace, importInput);
+        if (token !== traceToken) return outcome.kind === 'opened';
+        switch (outcome.kind) {
+          case 'opened':
+            set({ ...cleared, traceImport: TRACE_IDLE });
+            return true;
+          case 'saved':
+            set({ traceImport: { status: 'saved', id: outcome.id, message: outcome.message } });
+            return false;
+          case 'failed':
+            set({ traceImport: { status: 'failed', error: outcome.error } });
+            return false;
+        }
       },
     };
   });
@@ -107,6 +186,7 @@ export type ExportView =
 export function exportView(
   document: Pick<DocumentState, 'text' | 'name' | 'analysis'>,
   format: ExportFormat,
+  options: ExportOptions = DEFAULT_EXPORT_OPTIONS,
 ): ExportView {
   if (!selectAnalysisCurrent(document)) return { state: 'pending' };
   const { policy, diagnostics } = document.analysis;
@@ -123,7 +203,7 @@ export function exportView(
   const source = document.name ?? 'untitled.sandbox.yaml';
   return {
     state: 'done',
-    result: exportPolicy(format, policy, source),
+    result: exportPolicy(format, policy, source, options),
     fileName: exportFileName(format, policy.name, document.name),
   };
 }

@@ -2,6 +2,8 @@ import { createAuditStore, type AuditStore } from './audit-store';
 import { createConnectionStore, type ConnectionStore } from './connection-store';
 import { createDocumentStore, type DocumentStore } from './document-store';
 import { createImportExportStore, type ImportExportStore } from './import-export-store';
+import { LESSON_LIBRARY } from '../components/lessons/library';
+import { createLessonsStore, type LessonsStore } from './lessons-store';
 import { createRunsStore, type RunsStore, type RunsStoreOptions } from './runs-store';
 import { createSavedRunsStore, type SavedRunsStore } from './saved-runs-store';
 import { createTraceViewStore, type TraceViewStore } from './trace-view-store';
@@ -19,6 +21,7 @@ export interface Stores {
   readonly savedRuns: SavedRunsStore;
   readonly audit: AuditStore;
   readonly importExport: ImportExportStore;
+  readonly lessons: LessonsStore;
 }
 
 export function createStores(initialText: string, runs: RunsStoreOptions = {}): Stores {
@@ -32,5 +35,6 @@ export function createStores(initialText: string, runs: RunsStoreOptions = {}): 
     savedRuns: createSavedRunsStore(),
     audit: createAuditStore(),
     importExport: createImportExportStore(),
+    lessons: createLessonsStore(LESSON_LIBRARY),
   };
 }

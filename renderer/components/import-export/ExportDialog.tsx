@@ -7,6 +7,7 @@ import { showInPolicyEditor } from '../filter-panel/policy-editor-link';
 import { downloadText } from '../saved-runs/download';
 import { useDocument, useStudio } from '../studio-context';
 import { ConversionNotes } from './ConversionNotes';
+import { ExportOptionsFields } from './ConversionOptions';
 import { EXPORT_FORMATS } from './conversions';
 import { FormatChoice } from './FormatChoice';
 import { useImportExport } from './use-import-export';
@@ -21,12 +22,13 @@ export function ExportDialog() {
 function ExportDialogContent() {
   const { stores } = useStudio();
   const format = useImportExport((s) => s.exportFormat);
+  const options = useImportExport((s) => s.exportOptions);
   const text = useDocument((s) => s.text);
   const name = useDocument((s) => s.name);
   const analysis = useDocument((s) => s.analysis);
   const view = useMemo(
-    () => exportView({ text, name, analysis }, format),
-    [text, name, analysis, format],
+    () => exportView({ text, name, analysis }, format, options),
+    [text, name, analysis, format, options],
   );
   const close = (): void => stores.importExport.getState().closeExport();
   const showLine = (range: SourceRange): void => {
@@ -87,6 +89,7 @@ function ExportDialogContent() {
           onChange={(f) => stores.importExport.getState().setExportFormat(f)}
         />
         <div className="ie-output">
+          <ExportOptionsFields format={format} />
           <ExportOutcome view={view} onShow={showLine} />
         </div>
       </div>

@@ -1,9 +1,14 @@
 import '../../styles/import-export.css';
 import { useRef, useState, type ChangeEvent } from 'react';
-import { PASTED_TEXT, type ImportExportStore } from '../../state/import-export-store';
+import {
+  PASTED_TEXT,
+  type ImportExportStore,
+  type TraceImportState,
+} from '../../state/import-export-store';
 import { Modal } from '../dialogs/Modal';
 import { useStudio } from '../studio-context';
 import { ConversionNotes } from './ConversionNotes';
+import { ImportOptionsFields } from './ConversionOptions';
 import { IMPORT_FORMATS, MAX_IMPORT_BYTES, type ImportResult } from './conversions';
 import { FormatChoice } from './FormatChoice';
 import { useImportExport } from './use-import-export';
@@ -24,6 +29,9 @@ function ImportDialogContent() {
   const format = useImportExport((s) => s.importFormat);
   const input = useImportExport((s) => s.importInput);
   const result = useImportExport((s) => s.importResult);
+  const canOpenAsTrace = useImportExport((s) => s.canOpenAsTrace);
+  const traceImport = useImportExport((s) => s.traceImport);
+  const importing = traceImport.status === 'importing';
   const [pasted, setPasted] = useState(input?.name === PASTED_TEXT ? String(input.content) : '');
   const fileInput = useRef<HTMLInputElement>(null);
 
@@ -51,10 +59,21 @@ function ImportDialogContent() {
           <button type="button" className="button" onClick={close}>
             Cancel
           </button>
+          {canOpenAsTrace ? (
+            <button
+              type="button"
+              className="button"
+              disabled={!result?.ok || importing}
+              title="Save the log as a run and show its events"
+              onClick={() => void store.getState().openAsTrace()}
+            >
+              {importing ? 'Opening as trace…' : 'Open as trace'}
+            </button>
+          ) : null}
           <button
             type="button"
             className="button button-primary"
-            disabled={!result?.ok}
+            disabled={!result?.ok || importing}
             onClick={() => void store.getState().openAsPolicy()}
           >
             Open as policy
@@ -70,6 +89,7 @@ function ImportDialogContent() {
           onChange={(f) => store.getState().setImportFormat(f)}
         />
         <div className="ie-output">
+          <ImportOptionsFields format={format} />
           <label className="ie-field">
             <span>File</span>
             <input ref={fileInput} type="file" onChange={onFile} />
@@ -84,6 +104,7 @@ function ImportDialogContent() {
               rows={5}
             />
           </label>
+          <TraceImportStatus state={traceImport} />
           <ImportOutcome source={input?.name ?? null} result={result} />
         </div>
       </div>
@@ -125,4 +146,26 @@ function ImportOutcome({ source, result }: { source: string | null; result: Impo
       </pre>
     </>
   );
+}
+
+/** How "Open as trace" went, when it did not open the trace. */
+function TraceImportStatus({ state }: { state: TraceImportState }) {
+  if (state.status === 'importing') {
+    return (
+      <p className="ie-status" role="status">
+        Saving the log as a run…
+      </p>
+    );
+  }
+  if (state.status === 'saved') {
+    return (
+      <p className="ie-status" role="status">
+        {state.message}
+      </p>
+    );
+  }
+  if (state.status === 'failed') {
+    return <ConversionNotes label="Trace import error" severity="error" notes={[state.error]} />;
+  }
+  return null;
 }

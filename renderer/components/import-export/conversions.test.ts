@@ -5,6 +5,12 @@ import sshExample from '../../../examples/openssh-preauth.sandbox.yaml?raw';
 import { parsePolicy } from '../../../app/policy/parse';
 import type { Policy } from '../../../app/policy/model';
 import {
+  DEFAULT_EXPORT_OPTIONS,
+  DEFAULT_IMPORT_OPTIONS,
+  type ExportOptions,
+  type ImportOptions,
+} from './conversion-options';
+import {
   EXPORT_FORMATS,
   exportFileName,
   exportPolicy,
@@ -12,6 +18,9 @@ import {
   importPolicy,
   MAX_IMPORT_BYTES,
   noteLocation,
+  type ExportFormat,
+  type ExportResult,
+  type ImportResult,
 } from './conversions';
 
 function policyOf(text: string): Policy {
@@ -184,5 +193,103 @@ describe('exportFileName', () => {
     expect(exportFileName('systemd', 'OpenSSH pre-auth', null)).toBe('openssh-pre-auth.conf');
     expect(exportFileName('c', undefined, null)).toBe('policy.seccomp.c');
     expect(exportFileName('bpf', undefined, null)).toBe('policy.bpf.hex');
+  });
+});
+
+describe('the dialog options reach the converters', () => {
+  const docker = { name: 'docker-default.json', content: dockerDefault };
+  const importWith = (options: Partial<ImportOptions>) =>
+    importPolicy('oci', docker, { ...DEFAULT_IMPORT_OPTIONS, ...options });
+  const textOf = (result: ImportResult | ExportResult): string => {
+    if (!result.ok) throw new Error(result.error.message);
+    return 'policyText' in result ? result.policyText : result.text;
+  };
+
+  it('imports OCI for the chosen capabilities, host arch and kernel', () => {
+    const admin = textOf(importWith({ caps: 'sys_admin' }));
+    expect(admin).toContain('# Container capabilities: CAP_SYS_ADMIN.');
+    expect(admin).toMatch(/\bumount2\b/);
+    expect(textOf(importWith({}))).not.toMatch(/\bumount2\b/);
+    expect(textOf(importWith({ arch: 'aarch64' }))).toContain('# Host: aarch64');
+    expect(textOf(importWith({ kernel: '4.0' }))).toContain('needs kernel 4.8');
+    const k8s = importPolicy(
+      'k8s',
+      {
+        name: 'p.yaml',
+        content: [
+          'apiVersion: security-profiles-operator.x-k8s.io/v1beta1',
+          'kind: SeccompProfile',
+          'metadata: { name: p }',
+          'spec:',
+          '  defaultAction: SCMP_ACT_ERRNO',
+          '  syscalls:',
+          '    - { names: [read], action: SCMP_ACT_ALLOW }',
+        ].join('\n'),
+      },
+      { ...DEFAULT_IMPORT_OPTIONS, caps: 'BPF' },
+    );
+    expect(textOf(k8s)).toContain('# Container capabilities: CAP_BPF.');
+  });
+
+  it('reports bad options as the import error', () => {
+    expect(importWith({ caps: 'CAP_FLY' })).toMatchObject({
+      ok: false,
+      error: { message: 'unknown capability "CAP_FLY"' },
+    });
+    expect(importWith({ kernel: 'latest' })).toMatchObject({
+      ok: false,
+      error: { message: 'Host kernel: a version like 6.1, not "latest"' },
+    });
+  });
+
+  it('reads the other formats as the chosen arch', () => {
+    const log = '1 getpid() = 1\n';
+    const result = importPolicy(
+      'strace',
+      { name: 'a.log', content: log },
+      { ...DEFAULT_IMPORT_OPTIONS, arch: 'aarch64' },
+    );
+    expect(textOf(result)).toContain('arch: [aarch64]');
+  });
+
+  const exportWith = (format: ExportFormat, policy: Policy, options: Partial<ExportOptions>) =>
+    exportPolicy(format, policy, 'p.sandbox.yaml', { ...DEFAULT_EXPORT_OPTIONS, ...options });
+
+  it('exports systemd with conditional syscalls denied or allowed', () => {
+    const deny = textOf(exportWith('systemd', SSH, { conditional: 'deny' }));
+    const allow = textOf(exportWith('systemd', SSH, { conditional: 'allow' }));
+    expect(deny).not.toBe(allow);
+    expect(textOf(exportWith('systemd', SSH, {}))).toBe(deny);
+  });
+
+  it('exports k8s with the given name and namespace', () => {
+    const text = textOf(exportWith('k8s', SSH, { k8sName: 'sshd', k8sNamespace: ' prod ' }));
+    expect(text).toMatch(/name: sshd/);
+    expect(text).toMatch(/namespace: "prod"/);
+    expect(textOf(exportWith('k8s', SSH, {}))).not.toMatch(/namespace:/);
+  });
+
+  it('exports C without TSYNC when asked', () => {
+    for (const format of ['c', 'libseccomp-c'] as const) {
+      const tsync = textOf(exportWith(format, SSH, {}));
+      const plain = textOf(exportWith(format, SSH, { tsync: false }));
+      expect(tsync, format).toContain('TSYNC');
+      expect(plain, format).not.toBe(tsync);
+    }
+    expect(textOf(exportWith('c', SSH, { tsync: false }))).not.toContain(
+      'SECCOMP_FILTER_FLAG_TSYNC,',
+    );
+  });
+
+  it('exports minijail and bpf for the chosen arch', () => {
+    const multi = policyOf(
+      'version: 1\nlinux:\n  seccomp:\n    arch: [x86_64, i386]\n    default: kill-process\n    rules:\n      - allow: [read, write]\n',
+    );
+    const x86 = textOf(exportWith('minijail', multi, {}));
+    const i386 = textOf(exportWith('minijail', multi, { arch: 'i386' }));
+    expect(x86).not.toBe(i386);
+    const all = textOf(exportWith('bpf', multi, {}));
+    const one = textOf(exportWith('bpf', multi, { arch: 'i386' }));
+    expect(one.split('\n').length).toBeLessThan(all.split('\n').length);
   });
 });

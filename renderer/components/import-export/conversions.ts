@@ -18,6 +18,14 @@ import { exportSystemdDropIn, importSystemdUnit } from '../../../app/formats/sys
 import type { Policy } from '../../../app/policy/model';
 import type { SourceRange } from '../../../app/policy/source-range';
 import { suggestedFileName } from '../../commands/suggested-name';
+import {
+  DEFAULT_EXPORT_OPTIONS,
+  DEFAULT_IMPORT_OPTIONS,
+  ociImportOptions,
+  OptionError,
+  type ExportOptions,
+  type ImportOptions,
+} from './conversion-options';
 
 const POLICY_SUFFIX = '.sandbox.yaml';
 
@@ -87,7 +95,9 @@ function failure(error: unknown): { ok: false; error: ConversionNote } {
   if (error instanceof CodeExportError) {
     return { ok: false, error: withRange(error.message, error.range) };
   }
-  if (error instanceof CompileError) return { ok: false, error: { message: error.message } };
+  if (error instanceof CompileError || error instanceof OptionError) {
+    return { ok: false, error: { message: error.message } };
+  }
   throw error;
 }
 
@@ -99,31 +109,44 @@ function textExport(
   format: Exclude<ExportFormat, 'bpf' | CodeLanguage>,
   policy: Policy,
   source: string,
+  options: ExportOptions,
 ): FormatExport {
   switch (format) {
     case 'oci':
       return exportOciProfile(policy);
     case 'k8s':
-      return exportK8sSeccompProfile(policy);
+      return exportK8sSeccompProfile(policy, {
+        ...(options.k8sName.trim() !== '' && { name: options.k8sName.trim() }),
+        ...(options.k8sNamespace.trim() !== '' && { namespace: options.k8sNamespace.trim() }),
+      });
     case 'systemd':
-      return exportSystemdDropIn(policy, { source });
+      return exportSystemdDropIn(policy, { source, conditional: options.conditional });
     case 'minijail':
-      return exportMinijailPolicy(policy, { source });
+      return exportMinijailPolicy(policy, { source, ...(options.arch && { arch: options.arch }) });
   }
 }
 
-/** The policy in `format`; `source` names the policy file in headers the format has. */
-export function exportPolicy(format: ExportFormat, policy: Policy, source: string): ExportResult {
+/**
+ * The policy in `format`; `source` names the policy file in headers the format has; `options`
+ * are the CLI's `export` options (see conversion-options.ts).
+ */
+export function exportPolicy(
+  format: ExportFormat,
+  policy: Policy,
+  source: string,
+  options: ExportOptions = DEFAULT_EXPORT_OPTIONS,
+): ExportResult {
   try {
     if (format === 'bpf') {
-      return { ok: true, text: toHex(compilePolicy(policy).program), warnings: [] };
+      const arches = options.arch ? { arches: [options.arch] } : {};
+      return { ok: true, text: toHex(compilePolicy(policy, arches).program), warnings: [] };
     }
     if (isCodeLanguage(format)) {
-      const code = exportCode(format, policy);
+      const code = exportCode(format, policy, { tsync: options.tsync });
       const warnings = code.notes.map((n) => withRange(n.message, n.range));
       return { ok: true, text: code.text, warnings };
     }
-    const { text, warnings } = textExport(format, policy, source);
+    const { text, warnings } = textExport(format, policy, source, options);
     return { ok: true, text, warnings: warnings.map((w) => withRange(w.message, w.range)) };
   } catch (error) {
     return failure(error);
@@ -141,7 +164,8 @@ export interface ImportInput {
 /** Larger inputs are not a policy, and would stall the window while converting. */
 export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
 
-function asText(input: ImportInput): string {
+/** The input as text; FormatError when its bytes are not UTF-8. */
+export function asText(input: ImportInput): string {
   if (typeof input.content === 'string') return input.content;
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(input.content);
@@ -150,13 +174,13 @@ function asText(input: ImportInput): string {
   }
 }
 
-function convert(format: ImportFormat, input: ImportInput): PolicyImport {
-  const source = { source: input.name };
+function convert(format: ImportFormat, input: ImportInput, options: ImportOptions): PolicyImport {
+  const source = { source: input.name, ...(options.arch && { arch: options.arch }) };
   switch (format) {
     case 'oci':
-      return importOciProfile(asText(input), source);
+      return importOciProfile(asText(input), ociImportOptions(options, input.name));
     case 'k8s':
-      return importK8sSeccompProfile(asText(input), source);
+      return importK8sSeccompProfile(asText(input), ociImportOptions(options, input.name));
     case 'systemd':
       return importSystemdUnit(asText(input), source);
     case 'minijail':
@@ -169,14 +193,21 @@ function convert(format: ImportFormat, input: ImportInput): PolicyImport {
   }
 }
 
-/** Another tool's policy (or an strace log, or a raw filter) as policy text. */
-export function importPolicy(format: ImportFormat, input: ImportInput): ImportResult {
+/**
+ * Another tool's policy (or an strace log, or a raw filter) as policy text; `options` are the
+ * CLI's `import` options (see conversion-options.ts).
+ */
+export function importPolicy(
+  format: ImportFormat,
+  input: ImportInput,
+  options: ImportOptions = DEFAULT_IMPORT_OPTIONS,
+): ImportResult {
   const size = input.size ?? input.content.length;
   if (size === 0) return { ok: false, error: { message: `${input.name} is empty` } };
   if (size > MAX_IMPORT_BYTES)
     return { ok: false, error: { message: `${input.name} is too large` } };
   try {
-    const { policyText, warnings } = convert(format, input);
+    const { policyText, warnings } = convert(format, input, options);
     return {
       ok: true,
       policyText,

@@ -128,6 +128,20 @@ function SavedRunRow({ run, selected }: { run: SavedRunInfo; selected: boolean }
       </td>
       <td>
         <span className={`mode-badge mode-${run.mode}`}>{run.mode}</span>
+        {run.importedFrom ? (
+          <>
+            {' '}
+            <span
+              className="mode-badge run-origin"
+              title={`Imported from the strace log ${run.importedFrom.fileName}`}
+            >
+              strace
+              <span className="trace-sr-only">
+                : imported from the strace log {run.importedFrom.fileName}
+              </span>
+            </span>
+          </>
+        ) : null}
       </td>
       <td className="run-start">{formatStart(run.startedAt)}</td>
       <td className={`run-outcome state-${run.state}`} title={run.message}>
