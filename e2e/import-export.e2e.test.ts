@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WEB_MAX_MESSAGE_BYTES } from '../app/api/contract';
 import { chromiumAvailable, launchChromium, root, startWebStudio, type WebStudio } from './helpers';
 
 const SHOTS = join(root, 'docs', 'screenshots');
@@ -62,6 +63,7 @@ describe.runIf(enabled)('import and export in web mode (Chromium)', () => {
   let studio: WebStudio;
   let workspace: string;
   let straceLogPath: string;
+  let bigLogPath: string;
 
   beforeAll(async () => {
     workspace = mkdtempSync(join(tmpdir(), 'ss-e2e-import-export-'));
@@ -70,6 +72,7 @@ describe.runIf(enabled)('import and export in web mode (Chromium)', () => {
     }
     // A real log, outside the workspace as a user's download would be.
     straceLogPath = join(mkdtempSync(join(tmpdir(), 'ss-e2e-strace-')), 'sh.log');
+    bigLogPath = join(dirname(straceLogPath), 'find.log');
     if (straceAvailable) {
       spawnSync(
         'strace',
@@ -77,6 +80,12 @@ describe.runIf(enabled)('import and export in web mode (Chromium)', () => {
         {
           stdio: 'ignore',
         },
+      );
+      // Over 2 MB (one web-mode message) and over 8 MB (read a slice at a time): about 12 MB.
+      spawnSync(
+        'strace',
+        ['-f', '-y', '-o', bigLogPath, '--', 'find', '/usr/share', '/usr/lib', '-maxdepth', '6'],
+        { stdio: 'ignore' },
       );
     }
     studio = await startWebStudio(workspace);
@@ -326,4 +335,68 @@ describe.runIf(enabled)('import and export in web mode (Chromium)', () => {
     expect(await row.textContent()).toContain('imported from the strace log sh.log');
     await page.close();
   });
+
+  it.runIf(straceAvailable)(
+    'opens an strace -y log of many megabytes as a trace, its paths in the event table',
+    async () => {
+      expect(statSync(bigLogPath).size).toBeGreaterThan(WEB_MAX_MESSAGE_BYTES);
+      const page = await newPage(browser);
+      await page.goto(studio.url);
+      await expect.poll(() => editorText(page), { timeout: 15_000 }).toContain('version: 1');
+      await page.keyboard.press('Control+Shift+P');
+      await page.keyboard.type('import policy');
+      await page.keyboard.press('Enter');
+      const dialog = page.getByRole('dialog', { name: 'Import policy' });
+      await dialog.locator('input[type="radio"][value="strace"]').check();
+      await dialog.locator('input[type="file"]').setInputFiles(bigLogPath);
+      await expect
+        .poll(() => dialog.getByLabel('Imported policy').textContent(), { timeout: 60_000 })
+        .toContain('getdents64');
+      expect(await dialog.textContent()).toContain('Pointer arguments are 0 in it');
+
+      // What the dialog says while it works, as it says it.
+      await page.evaluate(() => {
+        const seen: string[] = [];
+        (window as unknown as { statuses: string[] }).statuses = seen;
+        new MutationObserver(() => {
+          const status = document.querySelector('.ie-modal [role="status"]')?.textContent?.trim();
+          if (status && seen.at(-1) !== status) seen.push(status);
+        }).observe(document.body, { subtree: true, childList: true, characterData: true });
+      });
+      const statuses = () =>
+        page.evaluate(() => (window as unknown as { statuses: string[] }).statuses);
+
+      // Cancelled: nothing saved, the dialog stays.
+      const openAsTrace = dialog.getByRole('button', { name: 'Open as trace' });
+      await openAsTrace.click();
+      await dialog.getByRole('button', { name: 'Cancel import' }).click();
+      await expect.poll(() => openAsTrace.isEnabled()).toBe(true);
+      expect(await dialog.count()).toBe(1);
+
+      await openAsTrace.click();
+      await expect.poll(() => dialog.count(), { timeout: 90_000 }).toBe(0);
+      const seen = await statuses();
+      expect(
+        seen.filter((s) => /^Sending the log… \d+ %$/.test(s)).length,
+        seen.join('\n'),
+      ).toBeGreaterThan(1);
+      expect(seen).toContain('Sending the log… 100 %');
+
+      await expect
+        .poll(() => page.getByTestId('opened-run').textContent(), { timeout: 30_000 })
+        .toMatch(/Saved run \(read-only\): \/usr\/bin\/find \/usr\/share \/usr\/lib .* · learn/);
+      const table = page.getByTestId('event-table');
+      // Path strings and what fds referred to (strace -y), as a live run shows them.
+      await expect
+        .poll(() => table.textContent(), { timeout: 30_000 })
+        .toMatch(/openatAT_FDCWD<\/[^>]*>, "\/[^"]+", O_RDONLY/);
+      expect(await table.textContent()).toMatch(/close\d+<\/usr\/lib\/[^>]+>/);
+
+      // One saved run for this log: the cancelled import left none.
+      await page.getByRole('tab', { name: 'Saved runs' }).click();
+      const rows = page.getByTestId('saved-runs').locator('tbody tr', { hasText: 'find.log' });
+      await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(1);
+      await page.close();
+    },
+  );
 });

@@ -57,12 +57,24 @@ export const MAX_RUN_PAGE_EVENTS = 10_000;
 
 /**
  * Web mode's WebSocket refuses (and closes on) a larger message: ws `maxPayload` in
- * main/web/server.ts. The renderer checks large requests (an strace log) against it first.
+ * main/web/server.ts. An strace log goes in pieces well below it (runs.importStraceChunk).
  */
 export const WEB_MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
 
 /** An strace log sent for import: large enough for a long `strace -f` session. */
 const StraceLogText = z.string().max(50_000_000);
+/**
+ * One piece of an strace log sent with runs.importStraceChunk. At most 6 bytes of JSON per
+ * character (`\u001f`), so a piece this long always fits in one web-mode message.
+ */
+export const STRACE_CHUNK_MAX_CHARS = 256 * 1024;
+/** The largest strace log runs.importStraceChunk takes, in characters. */
+export const STRACE_UPLOAD_MAX_CHARS = 200 * 1024 * 1024;
+const StraceChunkText = z.string().max(STRACE_CHUNK_MAX_CHARS);
+/** An import under way, named by the backend: 128 random bits, in hex. */
+const StraceUploadId = z
+  .string()
+  .regex(/^[0-9a-f]{32}$/, 'an upload id that runs.importStraceChunk gave');
 /** A lesson id from app/lessons/catalog.ts: lower-case words and dashes. */
 const LessonId = z.string().regex(/^[a-z0-9-]{1,64}$/, 'a lesson id like strict-mode');
 
@@ -270,8 +282,9 @@ export const requests = {
   /** One process's posture from /proc and its seccomp filters (PTRACE_SECCOMP_GET_FILTER). */
   'audit.inspect': { params: z.object({ pid: AuditPid }).strict(), result: AuditReport },
   /**
-   * Turn an strace log (`strace -f -o FILE`, with or without -tt/-T) into a saved run, so the
-   * studio opens it like any run. Malformed lines give `error` with the line and column.
+   * Turn an strace log (`strace -f -o FILE`, with or without -y/-tt/-T) into a saved run, so the
+   * studio opens it like any run, in one request (a small log; the studio sends logs with
+   * runs.importStraceChunk). Malformed lines give `error` with the line and column.
    */
   'runs.importStrace': {
     params: z.object({ fileName: z.string().min(1).max(255), text: StraceLogText }).strict(),
@@ -279,6 +292,48 @@ export const requests = {
       z.object({ id: SavedRunId }).strict(),
       z.object({ error: z.string() }).strict(),
     ]),
+  },
+  /**
+   * An strace log of any size, a piece at a time (each piece fits in one web-mode message), read
+   * and saved as a run while it arrives. The first piece names the file (`size`: its size in
+   * bytes when known, never less than its characters: a log too large is refused before it is
+   * sent) and gets the
+   * `uploadId` the next pieces carry, each with `offset` (the characters sent before it); the
+   * piece with `final: true` ends the log and gets the saved run's `id`. A malformed line ends
+   * the import with `error` (`FILE:LINE:COL: error: message`). The backend holds a few imports at
+   * a time per client and drops one that waits too long for its next piece. Pointer arguments
+   * that strace shows as what they point at (strings, structs) are 0 in the trace; path strings
+   * and `strace -y` fd paths become the events' `strings` and `fds`.
+   */
+  'runs.importStraceChunk': {
+    params: z.union([
+      z
+        .object({
+          fileName: z.string().min(1).max(255),
+          size: z.number().int().nonnegative().optional(),
+          text: StraceChunkText,
+          final: z.boolean(),
+        })
+        .strict(),
+      z
+        .object({
+          uploadId: StraceUploadId,
+          offset: z.number().int().nonnegative(),
+          text: StraceChunkText,
+          final: z.boolean(),
+        })
+        .strict(),
+    ]),
+    result: z.union([
+      z.object({ uploadId: StraceUploadId, received: z.number().int().nonnegative() }).strict(),
+      z.object({ id: SavedRunId }).strict(),
+      z.object({ error: z.string() }).strict(),
+    ]),
+  },
+  /** Drop an import under way (the user cancelled it); nothing is saved. */
+  'runs.cancelStraceImport': {
+    params: z.object({ uploadId: StraceUploadId }).strict(),
+    result: z.object({}),
   },
   /**
    * Compile a lesson's target program (C, on first use, cached) and give its absolute path for

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { FormatError } from './format-result';
 import { parsedPolicy } from './format-test-helpers';
-import { learnPolicyFromStrace, parseStraceLog } from './strace-log';
+import { learnPolicyFromStrace, parseStraceLog, StracePolicyLearner } from './strace-log';
+import { Y_TT_LOG } from './strace-test-samples';
 
 // Shapes of `strace -f -tt -T -o FILE`, abridged from real logs on x86_64.
 const LOG = `3163  15:31:43.635700 execve("/usr/bin/sh", ["sh", "-c", "ls /nonexistent; echo hi > /dev/"...], 0x7fffce3e8d58 /* 39 vars */) = 0 <0.000207>
@@ -106,6 +107,21 @@ describe('parseStraceLog', () => {
     ]);
   });
 
+  it('adds up strace -r times, which count from the line before', () => {
+    const log = `25014      0.000000 execve("/usr/bin/sh", ["sh"], 0x7fff /* 39 vars */) = 0
+25014      0.000454 brk(NULL)           = 0x55a5bf664000
+25014      0.000303 mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fdf58099000
+25014      0.000156 +++ exited with 0 +++
+`;
+    expect(parseStraceLog(log).events.map((e) => [e.type, e.t])).toEqual([
+      ['syscall', 0],
+      ['exec', 0],
+      ['syscall', 0.454],
+      ['syscall', 0.757],
+      ['exit', 0.913],
+    ]);
+  });
+
   it('switches a process to i386 when strace says it runs in 32 bit mode', () => {
     const log =
       '5 execve("./a32", ["./a32"], 0x7f /* 0 vars */) = 0\n[ Process PID=5 runs in 32 bit mode. ]\n5 brk(NULL) = 0x8000\n5 getuid32() = 0\n';
@@ -173,6 +189,19 @@ describe('learnPolicyFromStrace', () => {
       'vfork',
       'wait4',
     ]);
+  });
+
+  it('learns the same policy from a log given a piece at a time', () => {
+    const whole = learnPolicyFromStrace(Y_TT_LOG, { source: 'sh.log' });
+    const learner = new StracePolicyLearner({ source: 'sh.log' });
+    for (let i = 0; i < Y_TT_LOG.length; i += 7) learner.push(Y_TT_LOG.slice(i, i + 7));
+    expect(learner.finish()).toEqual(whole);
+    expect(parsedPolicy(whole.policyText).target?.command).toEqual([
+      '/usr/bin/sh',
+      '-c',
+      'cat /etc/hostname > /dev/null & ',
+    ]);
+    expect(() => new StracePolicyLearner().finish()).toThrow('the log shows no syscall');
   });
 
   it('adds to a starter policy without overriding its explicit denials', () => {

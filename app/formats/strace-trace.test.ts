@@ -93,4 +93,13 @@ describe('warningEvents', () => {
       't.log: 1 more warning not shown',
     );
   });
+
+  it('counts the warnings a streamed import did not keep', () => {
+    const kept = [{ message: 'w0' }, { message: 'w1' }];
+    expect(warningEvents('t.log', kept, 250).map((e) => e.message)).toEqual([
+      't.log: w0',
+      't.log: w1',
+      't.log: 248 more warnings not shown',
+    ]);
+  });
 });

@@ -1,6 +1,7 @@
-import type { ErrorEvent, TraceEvent } from '../trace/events';
+import type { ErrorEvent, ExecEvent, TraceEvent } from '../trace/events';
 import type { FormatWarning } from './format-result';
 import { parseStraceLog, type StraceOptions } from './strace-log';
+import { inStartOrder } from './strace-order';
 
 /*
  * An strace log as a run of the studio: its events in the order the calls started (strace writes
@@ -20,17 +21,13 @@ export interface StraceRun {
 /** The log as a run; throws FormatError (with the line and column) at a line it cannot read. */
 export function straceRun(text: string, options: StraceOptions = {}): StraceRun {
   const { events, warnings } = parseStraceLog(text, options);
-  return { events: byStartTime(events), warnings, command: commandOf(events) };
+  const ordered = inStartOrder(events);
+  const exec = ordered.find((e): e is ExecEvent => e.type === 'exec');
+  return { events: ordered, warnings, command: exec ? commandOf(exec) : [] };
 }
 
-function byStartTime(events: readonly TraceEvent[]): TraceEvent[] {
-  // Array.prototype.sort is stable: equal times keep the order strace wrote them in.
-  return [...events].sort((a, b) => a.t - b.t);
-}
-
-function commandOf(events: readonly TraceEvent[]): string[] {
-  const exec = events.find((e) => e.type === 'exec');
-  if (exec?.type !== 'exec') return [];
+/** The command an exec ran: its program path (or argv[0]) and arguments. */
+export function commandOf(exec: ExecEvent): string[] {
   const program = exec.path || exec.argv[0];
   return program === undefined ? [] : [program, ...exec.argv.slice(1)];
 }
@@ -41,15 +38,20 @@ export const MAX_WARNING_EVENTS = 100;
 /**
  * The import's warnings as `warning` events for the start of a saved trace (`FILE:LINE:COL:
  * message`), so the studio shows them with the run: a run file has no other place for them.
+ * `total`: how many there were, when `warnings` holds only the first ones.
  */
-export function warningEvents(fileName: string, warnings: readonly FormatWarning[]): ErrorEvent[] {
+export function warningEvents(
+  fileName: string,
+  warnings: readonly FormatWarning[],
+  total = warnings.length,
+): ErrorEvent[] {
   const shown = warnings.slice(0, MAX_WARNING_EVENTS).map((w): ErrorEvent => ({
     type: 'error',
     t: 0,
     severity: 'warning',
     message: `${fileName}${w.range ? `:${w.range.start.line}:${w.range.start.column}` : ''}: ${w.message}`,
   }));
-  const left = warnings.length - shown.length;
+  const left = Math.max(total, warnings.length) - shown.length;
   if (left <= 0) return shown;
   const more = `${fileName}: ${left} more ${left === 1 ? 'warning' : 'warnings'} not shown`;
   return [...shown, { type: 'error', t: 0, severity: 'warning', message: more }];

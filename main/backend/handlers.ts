@@ -11,6 +11,7 @@ import { createLessonsService, type LessonsService } from './lessons-service';
 import type { RunService } from './run-service';
 import type { SavedRuns } from './saved-runs';
 import { importStraceRun } from './strace-import';
+import { StraceUploads } from './strace-import-uploads';
 
 export interface HostInfo {
   readonly kind: 'electron' | 'web';
@@ -29,6 +30,11 @@ export interface BackendDeps {
   readonly audit?: AuditService;
   /** Builds lesson programs; the real one (system C compiler, user cache) when absent. */
   readonly lessons?: LessonsService;
+  /**
+   * This client's strace imports under way (runs.importStraceChunk); one in the runs folder when
+   * absent. A host that passes its own can drop them when the client goes: discardAll().
+   */
+  readonly straceUploads?: StraceUploads;
 }
 
 /** Every request of the contract, served by the file and run services of one client. */
@@ -39,11 +45,15 @@ export function createBackendHandlers({
   savedRuns,
   audit = createAuditService(),
   lessons = createLessonsService(),
+  straceUploads,
 }: BackendDeps): BackendHandlers {
   const saved = () => {
     if (!savedRuns) throw new Error('this studio does not save runs (it has no runs folder)');
     return savedRuns;
   };
+  let uploads = straceUploads;
+  const straceImports = () =>
+    (uploads ??= new StraceUploads({ dir: saved().dir, studioVersion: host.version }));
   return {
     'host.info': () => Promise.resolve({ ...host }),
     'files.openDialog': async () => ({ file: await files.openDialog() }),
@@ -67,6 +77,11 @@ export function createBackendHandlers({
     'runs.export': async ({ id, offset }) => saved().export(id, offset),
     'runs.importStrace': async (params) =>
       importStraceRun(params, { dir: saved().dir, studioVersion: host.version }),
+    'runs.importStraceChunk': async (params) => straceImports().chunk(params),
+    'runs.cancelStraceImport': async ({ uploadId }) => {
+      await straceImports().cancel(uploadId);
+      return {};
+    },
     'audit.processes': async () => ({ processes: await audit.processes() }),
     'audit.inspect': ({ pid }) => audit.inspect(pid),
     'lessons.prepare': ({ id }) => lessons.prepare(id),

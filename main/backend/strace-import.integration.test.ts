@@ -3,13 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { WEB_MAX_MESSAGE_BYTES } from '../../app/api/contract';
+import { STRACE_CHUNK_MAX_CHARS, WEB_MAX_MESSAGE_BYTES } from '../../app/api/contract';
+import type { TraceEvent } from '../../app/trace/events';
 import { startWebServer, type WebServer } from '../web/server';
 
 /*
- * runs.importStrace over web mode's real WebSocket: the log is saved where the studio lists runs,
- * and the renderer's size limit for requests (WEB_MAX_MESSAGE_BYTES) is exactly what the server
- * accepts; one byte more and the server closes the socket.
+ * runs.importStrace and runs.importStraceChunk over web mode's real WebSocket: the log is saved
+ * where the studio lists runs; the size limit for requests (WEB_MAX_MESSAGE_BYTES) is exactly
+ * what the server accepts, one byte more and the server closes the socket; a log many times
+ * larger goes in pieces.
  */
 
 const LOG = `400 execve("/usr/bin/true", ["true"], 0x7ffd /* 3 vars */) = 0
@@ -58,8 +60,16 @@ function send(socket: WebSocket, frame: string): Promise<Reply | { closed: numbe
   });
 }
 
-function frameOf(id: number, params: unknown): string {
-  return JSON.stringify({ kind: 'request', id, method: 'runs.importStrace', params });
+function frameOf(id: number, params: unknown, method = 'runs.importStrace'): string {
+  return JSON.stringify({ kind: 'request', id, method, params });
+}
+
+async function request(socket: WebSocket, id: number, method: string, params: unknown) {
+  const frame = frameOf(id, params, method);
+  expect(Buffer.byteLength(frame)).toBeLessThanOrEqual(WEB_MAX_MESSAGE_BYTES);
+  const reply = await send(socket, frame);
+  if (!('ok' in reply) || !reply.ok) throw new Error(JSON.stringify(reply));
+  return reply.result as Record<string, unknown>;
 }
 
 /** A request of exactly `bytes` bytes: a log of `x`s (which the backend refuses as malformed). */
@@ -95,5 +105,43 @@ describe('runs.importStrace in web mode', () => {
       result: { error: expect.stringMatching(/^big\.log:1:1: error: not a line of strace output/) },
     });
     expect(await send(socket, frameOfSize(WEB_MAX_MESSAGE_BYTES + 1))).toEqual({ closed: 1009 });
+  });
+});
+
+describe('runs.importStraceChunk in web mode', () => {
+  it('imports a log several times larger than one message, in pieces', async () => {
+    const line =
+      '400 openat(AT_FDCWD</tmp>, "/etc/ld.so.cache", O_RDONLY|O_CLOEXEC) = 3</etc/ld.so.cache>\n';
+    const log = LOG.replace('400 exit_group', `${line.repeat(75_000)}400 exit_group`);
+    expect(log.length).toBeGreaterThan(3 * WEB_MAX_MESSAGE_BYTES);
+    const socket = await connect();
+    let id = 10;
+    let uploadId: unknown;
+    for (let offset = 0; offset < log.length; offset += STRACE_CHUNK_MAX_CHARS) {
+      const text = log.slice(offset, offset + STRACE_CHUNK_MAX_CHARS);
+      const params =
+        uploadId === undefined
+          ? { fileName: 'big.log', size: log.length, text, final: false }
+          : { uploadId, offset, text, final: false };
+      const result = await request(socket, id++, 'runs.importStraceChunk', params);
+      expect(result).toEqual({ uploadId: expect.any(String), received: offset + text.length });
+      uploadId = result.uploadId;
+    }
+    const done = await request(socket, id++, 'runs.importStraceChunk', {
+      uploadId,
+      offset: log.length,
+      text: '',
+      final: true,
+    });
+    const runId = done.id as string;
+    const page = await request(socket, id++, 'runs.open', { id: runId });
+    const events = page.events as TraceEvent[];
+    expect(events.filter((e) => e.type === 'syscall' && e.name === 'openat')[0]).toMatchObject({
+      strings: { '1': '/etc/ld.so.cache' },
+      fds: { '0': '/tmp' },
+    });
+    const summary = await request(socket, id, 'runs.summary', { id: runId });
+    expect(summary).toMatchObject({ complete: true, summary: { events: 75_000 + 4 } });
+    socket.close();
   });
 });

@@ -16,6 +16,7 @@ import { createBackendHandlers, dispatchRequest } from '../backend/handlers';
 import { RunRecorder } from '../backend/run-recorder';
 import { RunService } from '../backend/run-service';
 import { SavedRuns } from '../backend/saved-runs';
+import { StraceUploads } from '../backend/strace-import-uploads';
 import { studioVersion } from '../backend/version';
 import { builtEntry, rendererDir } from '../paths';
 import { securityHeaders } from '../web/security-headers';
@@ -36,6 +37,7 @@ interface WindowBackend {
   readonly window: BrowserWindow;
   readonly handlers: BackendHandlers;
   readonly runs: RunService;
+  readonly straceUploads: StraceUploads;
 }
 
 /** Backends by webContents id: each window has its own runs and file handles. */
@@ -157,13 +159,15 @@ function createWindowBackend(window: BrowserWindow): WindowBackend {
       window.webContents.send(EVENT_CHANNEL, message);
     },
   });
+  const straceUploads = new StraceUploads({ dir: runsDir, studioVersion: studioVersion() });
   const handlers = createBackendHandlers({
     host: { kind: 'electron', nativeDialogs: true, version: studioVersion() },
     files: createDialogFiles(nativeDialogs(window)),
     runs,
     savedRuns: new SavedRuns(runsDir),
+    straceUploads,
   });
-  return { window, handlers, runs };
+  return { window, handlers, runs, straceUploads };
 }
 
 function nativeDialogs(window: BrowserWindow): NativeDialogs {
@@ -220,6 +224,7 @@ const disposals = new Set<Promise<void>>();
 
 function disposeBackend(contentsId: number, backend: WindowBackend): void {
   backends.delete(contentsId);
+  void backend.straceUploads.discardAll().catch(() => undefined);
   const disposal = backend.runs.dispose().catch(() => undefined);
   disposals.add(disposal);
   void disposal.finally(() => disposals.delete(disposal));

@@ -12,6 +12,7 @@ import { createBackendHandlers, dispatchRequest } from '../backend/handlers';
 import { RunRecorder } from '../backend/run-recorder';
 import { RunService } from '../backend/run-service';
 import { SavedRuns } from '../backend/saved-runs';
+import { StraceUploads } from '../backend/strace-import-uploads';
 import type { StartSession } from '../backend/supervisor-loader';
 import { studioVersion } from '../backend/version';
 import { loopbackAddress } from './loopback';
@@ -137,11 +138,17 @@ function serveClient(
     ...(loadSupervisor ? { loadSupervisor } : {}),
     recorder: runFiles.recorder,
   });
+  // One client's unfinished strace uploads go with it.
+  const straceUploads = new StraceUploads({
+    dir: runFiles.savedRuns.dir,
+    studioVersion: studioVersion(),
+  });
   const handlers = createBackendHandlers({
     host: { kind: 'web', nativeDialogs: false, workspace, version: studioVersion() },
     files,
     runs,
     savedRuns: runFiles.savedRuns,
+    straceUploads,
   });
 
   socket.on('message', (data: RawData, isBinary: boolean) => {
@@ -159,7 +166,10 @@ function serveClient(
     );
   });
   socket.on('error', () => socket.terminate()); // e.g. a message over the size limit
-  socket.on('close', () => void runs.dispose());
+  socket.on('close', () => {
+    void runs.dispose();
+    void straceUploads.discardAll();
+  });
   return { socket, runs };
 }
 

@@ -177,7 +177,6 @@ export function createCommands(deps: CommandDeps): Commands {
         client,
         savedRuns: stores.savedRuns,
         traceView: stores.traceView,
-        connection: stores.connection,
       },
     });
   }

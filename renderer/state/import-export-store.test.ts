@@ -192,7 +192,10 @@ describe('Open as trace', () => {
     store.getState().setImportFormat('strace');
     store.getState().setImportInput({ name: 'true.log', content: LOG });
     const opening = store.getState().openAsTrace();
-    expect(store.getState().traceImport).toEqual({ status: 'importing' });
+    expect(store.getState().traceImport).toEqual({
+      status: 'importing',
+      progress: { phase: 'sending', fraction: 0 },
+    });
     expect(await opening).toBe(true);
     expect(store.getState()).toMatchObject({
       importOpen: false,
@@ -220,14 +223,16 @@ describe('Open as trace', () => {
   it('shows why the log was not opened and keeps the dialog', async () => {
     const { store, stores } = traceSetup();
     store.getState().setImportFormat('strace');
-    const line = '500 getpid() = 500\n';
-    const big = line.repeat(Math.ceil((2 * 1024 * 1024) / line.length));
-    store.getState().setImportInput({ name: 'big.log', content: big });
+    const { invoke } = stores.deps.client;
+    stores.deps.client.invoke = () => Promise.reject(new Error('the studio went away'));
+    store.getState().setImportInput({ name: 'true.log', content: LOG });
     expect(await store.getState().openAsTrace()).toBe(false);
-    const state = store.getState().traceImport;
-    expect(state.status).toBe('failed');
-    if (state.status === 'failed') expect(state.error.message).toMatch(/web mode carries at most/);
+    expect(store.getState().traceImport).toEqual({
+      status: 'failed',
+      error: { message: 'Cannot import true.log as a trace: the studio went away' },
+    });
     expect(store.getState().importOpen).toBe(true);
+    stores.deps.client.invoke = invoke;
     // A new input clears it.
     store.getState().setImportInput({ name: 'true.log', content: LOG });
     expect(store.getState().traceImport).toEqual({ status: 'idle' });
@@ -236,6 +241,85 @@ describe('Open as trace', () => {
     stores.runs.getState().started('live');
     expect(await store.getState().openAsTrace()).toBe(false);
     expect(store.getState().traceImport).toMatchObject({ status: 'saved' });
+  });
+
+  it('shows its progress, and cancels: the backend drops the log, the dialog stays', async () => {
+    const { store, backend } = traceSetup();
+    store.getState().setImportFormat('strace');
+    const line = '500 getpid() = 500\n';
+    const big = `${STRACE_LOG}${line.repeat(Math.ceil((3 * 256 * 1024) / line.length))}`;
+    store.getState().setImportInput({ name: 'big.log', content: big });
+    const seen: unknown[] = [];
+    const unsubscribe = store.subscribe((state) => {
+      const { traceImport } = state;
+      if (traceImport.status === 'importing') seen.push(traceImport.progress);
+      if (traceImport.status === 'importing' && traceImport.progress.phase === 'sending') {
+        if (traceImport.progress.fraction > 0.5) state.cancelTrace();
+      }
+    });
+    expect(await store.getState().openAsTrace()).toBe(false);
+    unsubscribe();
+    expect(seen[0]).toEqual({ phase: 'sending', fraction: 0 });
+    expect(seen.length).toBeGreaterThan(2);
+    expect(store.getState().traceImport).toEqual({ status: 'idle' });
+    expect(store.getState().importOpen).toBe(true);
+    expect(backend.cancelled).toHaveLength(1);
+    expect(backend.saved.size).toBe(0);
+  });
+
+  it('cancels the import when the dialog closes', async () => {
+    const { store, backend } = traceSetup();
+    store.getState().setImportFormat('strace');
+    const line = '500 getpid() = 500\n';
+    const big = `${STRACE_LOG}${line.repeat(Math.ceil((3 * 256 * 1024) / line.length))}`;
+    store.getState().setImportInput({ name: 'big.log', content: big });
+    const unsubscribe = store.subscribe(({ traceImport, closeImport }) => {
+      if (traceImport.status === 'importing' && traceImport.progress.phase === 'sending') {
+        if (traceImport.progress.fraction > 0) closeImport();
+      }
+    });
+    expect(await store.getState().openAsTrace()).toBe(false);
+    unsubscribe();
+    expect(store.getState()).toMatchObject({ importOpen: false, traceImport: { status: 'idle' } });
+    expect(backend.cancelled).toHaveLength(1);
+    expect(backend.saved.size).toBe(0);
+  });
+
+  it('reads a file too large to read at once a slice at a time, with its progress', async () => {
+    const { store } = traceSetup();
+    store.getState().setImportFormat('strace');
+    const line = '500 openat(AT_FDCWD, "/etc/passwd", O_RDONLY) = 3\n';
+    const file = new Blob([STRACE_LOG, line.repeat(Math.ceil((9 * 1024 * 1024) / line.length))]);
+    const readings: number[] = [];
+    const unsubscribe = store.subscribe((s) => {
+      if (s.importReading !== null) readings.push(s.importReading);
+    });
+    store.getState().setImportInput({ name: 'big.log', content: '', size: file.size, file });
+    expect(store.getState()).toMatchObject({ importResult: null, importReading: 0 });
+    await vi.waitFor(() => expect(store.getState().importResult).not.toBeNull(), {
+      timeout: 10_000,
+    });
+    unsubscribe();
+    expect(store.getState().importReading).toBeNull();
+    expect(readings.at(-1)).toBe(1);
+    expect(readings.length).toBeGreaterThan(5);
+    const result = store.getState().importResult;
+    if (!result?.ok) throw new Error(JSON.stringify(result));
+    expect(result.policyText).toContain('openat');
+    expect(result.policyText).toContain('command: ["/usr/bin/true"]');
+    // Another format: not a policy of that size.
+    store.getState().setImportFormat('oci');
+    expect(store.getState().importResult).toEqual({
+      ok: false,
+      error: { message: 'big.log is too large' },
+    });
+    // Back to strace, then a new input before the reading ends: the old one is dropped.
+    store.getState().setImportFormat('strace');
+    store.getState().setImportInput({ name: 'true.log', content: LOG });
+    expect(store.getState().importReading).toBeNull();
+    await new Promise((done) => setTimeout(done, 50));
+    expect(store.getState().importInput?.name).toBe('true.log');
+    expect(store.getState().importResult?.ok).toBe(true);
   });
 
   it('forgets the outcome of an import whose input was replaced meanwhile', async () => {

@@ -9,6 +9,7 @@ import {
   exportFileName,
   exportPolicy,
   importPolicy,
+  isStreamedImport,
   type ExportFormat,
   type ExportResult,
   type ImportFormat,
@@ -16,9 +17,11 @@ import {
   type ImportResult,
   type ConversionNote,
 } from '../components/import-export/conversions';
+import { importStreamed } from '../components/import-export/streamed-strace';
 import {
   importStraceAsTrace,
   type TraceImportDeps,
+  type TraceImportProgress,
 } from '../components/import-export/trace-import';
 import { selectAnalysisCurrent, type DocumentState, type DocumentStore } from './document-store';
 import { openAsNewDocument } from './new-document';
@@ -27,7 +30,9 @@ import { openAsNewDocument } from './new-document';
  * The Export and Import dialogs. Export shows the current document's policy in another format
  * (derived from the document on every render, see exportView); Import converts a file or pasted
  * text and can replace the editor's document with the result, or open an strace log as a trace.
- * Each dialog's options (the CLI's) are kept while the studio runs.
+ * An strace log too large to read at once is converted a slice at a time (`importReading` says
+ * how far) and sent the same way (`traceImport`'s progress); both can be cancelled. Each
+ * dialog's options (the CLI's) are kept while the studio runs.
  */
 
 export interface ImportDeps {
@@ -41,7 +46,7 @@ export interface ImportDeps {
 /** "Open as trace" of an strace log: under way, saved but not shown, or failed. */
 export type TraceImportState =
   | { readonly status: 'idle' }
-  | { readonly status: 'importing' }
+  | { readonly status: 'importing'; readonly progress: TraceImportProgress }
   | { readonly status: 'saved'; readonly id: string; readonly message: string }
   | { readonly status: 'failed'; readonly error: ConversionNote };
 
@@ -58,6 +63,8 @@ export interface ImportExportState {
   readonly importOptions: ImportOptions;
   /** The conversion of `importInput` as `importFormat` with `importOptions`. */
   readonly importResult: ImportResult | null;
+  /** How much of a log read a slice at a time has been converted (0 to 1); null otherwise. */
+  readonly importReading: number | null;
   /** Whether "Open as trace" is offered: an strace log, and a backend to save it. */
   readonly canOpenAsTrace: boolean;
   readonly traceImport: TraceImportState;
@@ -75,6 +82,8 @@ export interface ImportExportState {
   openAsPolicy(): Promise<boolean>;
   /** Saves the strace log as a run and opens it in the event table; true if shown. */
   openAsTrace(): Promise<boolean>;
+  /** Stops "Open as trace" under way; the backend drops what it got. */
+  cancelTrace(): void;
 }
 
 export type ImportExportStore = StoreApi<ImportExportState>;
@@ -85,22 +94,66 @@ export function createImportExportStore(): ImportExportStore {
   let deps: ImportDeps | null = null;
   /** Bumped to abandon an "Open as trace" whose input the user has replaced. */
   let traceToken = 0;
+  let traceAbort: AbortController | null = null;
+  let readAbort: AbortController | null = null;
   return createStore<ImportExportState>()((set, get) => {
-    /** The import of the current input, format and options: a new one of any of them. */
-    const reconverted = (change: Partial<ImportExportState>): Partial<ImportExportState> => {
-      const next = { ...get(), ...change };
+    const abandonTrace = (): void => {
       traceToken++;
-      return {
+      traceAbort?.abort();
+      traceAbort = null;
+    };
+    const stopReading = (): void => {
+      readAbort?.abort();
+      readAbort = null;
+    };
+    /** Reads a log too large to read at once, a slice at a time, into `importResult`. */
+    const readStreamed = async (input: ImportInput, options: ImportOptions): Promise<void> => {
+      const controller = new AbortController();
+      readAbort = controller;
+      const { signal } = controller;
+      let result: ImportResult | null;
+      try {
+        result = await importStreamed(input, options, {
+          signal,
+          onProgress: (fraction) => {
+            if (!signal.aborted) set({ importReading: fraction });
+          },
+        });
+      } catch (error) {
+        result = {
+          ok: false,
+          error: { message: `Cannot read ${input.name}: ${messageOf(error)}` },
+        };
+      }
+      if (signal.aborted || result === null) return;
+      readAbort = null;
+      set({ importResult: result, importReading: null });
+    };
+    /** The import of the current input, format and options: a new one of any of them. */
+    const reconvert = (change: Partial<ImportExportState>): void => {
+      const next = { ...get(), ...change };
+      abandonTrace();
+      stopReading();
+      const input = next.importInput;
+      const streamed = input !== null && isStreamedImport(next.importFormat, input);
+      set({
         ...change,
         importResult:
-          next.importInput === null
+          input === null || streamed
             ? null
-            : importPolicy(next.importFormat, next.importInput, next.importOptions),
+            : importPolicy(next.importFormat, input, next.importOptions),
+        importReading: streamed ? 0 : null,
         canOpenAsTrace: next.importFormat === 'strace' && deps?.trace !== undefined,
         traceImport: TRACE_IDLE,
-      };
+      });
+      if (streamed) void readStreamed(input, next.importOptions);
     };
-    const cleared = { importOpen: false, importInput: null, importResult: null } as const;
+    const cleared = {
+      importOpen: false,
+      importInput: null,
+      importResult: null,
+      importReading: null,
+    } as const;
     return {
       exportOpen: false,
       exportFormat: 'oci',
@@ -110,6 +163,7 @@ export function createImportExportStore(): ImportExportStore {
       importInput: null,
       importOptions: DEFAULT_IMPORT_OPTIONS,
       importResult: null,
+      importReading: null,
       canOpenAsTrace: false,
       traceImport: TRACE_IDLE,
 
@@ -127,20 +181,21 @@ export function createImportExportStore(): ImportExportStore {
       },
       showImport(given) {
         deps = given;
-        set({ importOpen: true, ...reconverted({}) });
+        reconvert({ importOpen: true });
       },
       closeImport() {
-        traceToken++;
-        set({ importOpen: false, traceImport: TRACE_IDLE });
+        abandonTrace();
+        stopReading();
+        set({ importOpen: false, traceImport: TRACE_IDLE, importReading: null });
       },
       setImportFormat(importFormat) {
-        set(reconverted({ importFormat }));
+        reconvert({ importFormat });
       },
       setImportInput(importInput) {
-        set(reconverted({ importInput }));
+        reconvert({ importInput });
       },
       setImportOptions(options) {
-        set(reconverted({ importOptions: { ...get().importOptions, ...options } }));
+        reconvert({ importOptions: { ...get().importOptions, ...options } });
       },
       async openAsPolicy() {
         const result = get().importResult;
@@ -155,9 +210,18 @@ export function createImportExportStore(): ImportExportStore {
         if (!trace || !canOpenAsTrace || !importInput || !importResult?.ok) return false;
         if (traceImport.status === 'importing') return false;
         const token = ++traceToken;
-        set({ traceImport: { status: 'importing' } });
-        const outcome = await importStraceAsTrace(trace, importInput);
+        const controller = new AbortController();
+        traceAbort = controller;
+        const importing = (progress: TraceImportProgress) => {
+          if (token === traceToken) set({ traceImport: { status: 'importing', progress } });
+        };
+        importing({ phase: 'sending', fraction: 0 });
+        const outcome = await importStraceAsTrace(trace, importInput, {
+          signal: controller.signal,
+          onProgress: importing,
+        });
         if (token !== traceToken) return outcome.kind === 'opened';
+        traceAbort = null;
         switch (outcome.kind) {
           case 'opened':
             set({ ...cleared, traceImport: TRACE_IDLE });
@@ -168,10 +232,22 @@ export function createImportExportStore(): ImportExportStore {
           case 'failed':
             set({ traceImport: { status: 'failed', error: outcome.error } });
             return false;
+          case 'cancelled':
+            set({ traceImport: TRACE_IDLE });
+            return false;
         }
+      },
+      cancelTrace() {
+        if (get().traceImport.status !== 'importing') return;
+        abandonTrace();
+        set({ traceImport: TRACE_IDLE });
       },
     };
   });
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 export type ExportView =

@@ -105,8 +105,8 @@ function sortByValue(map) {
 }
 
 /**
- * Named constants of `arch` from the kernel families, merged with the host libc's socket
- * constants. Names evaluated to different values by two families abort the generation.
+ * Named constants of `arch` from the kernel families, merged with the host libc's socket,
+ * access-mode and eventfd constants. Names evaluated to different values by two families abort the generation.
  * @param {import('./constant-groups.mjs').ConstantFamily[]} families
  * @param {Map<string, bigint>} hostLibc
  */
@@ -144,12 +144,14 @@ export function constantTable(arch, families, hostLibc) {
     }
   }
   for (const [name, value] of hostLibc) merge(name, value, 'host libc');
-  for (const [sock, flag] of [
+  for (const [libc, flag] of [
     ['SOCK_NONBLOCK', 'O_NONBLOCK'],
     ['SOCK_CLOEXEC', 'O_CLOEXEC'],
+    ['EFD_NONBLOCK', 'O_NONBLOCK'],
+    ['EFD_CLOEXEC', 'O_CLOEXEC'],
   ]) {
-    if (constants.get(sock) !== constants.get(flag)) {
-      throw new Error(`${arch.name}: ${sock} != ${flag}: host libc socket constants do not apply`);
+    if (constants.get(libc) !== constants.get(flag)) {
+      throw new Error(`${arch.name}: ${libc} != ${flag}: host libc constants do not apply`);
     }
   }
   return {

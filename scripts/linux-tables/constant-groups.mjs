@@ -99,6 +99,14 @@ export const KERNEL_FAMILIES = [
     headers: ['linux/fs.h', 'linux/fiemap.h', 'linux/blktrace_api.h'],
     names: /^(FS_IOC_|FI[A-Z]+$|BLK[A-Z0-9]+$|RENAME_|SEEK_)/,
   },
+  // statx(2)'s mask and mknod(2)'s file types (strace writes `S_IFCHR|0600`).
+  { family: 'stat', headers: ['linux/stat.h'], names: /^(STATX_|S_IF|S_IS(UID|GID|VTX)$)/ },
+  // posix_fadvise(2) advice: per arch (s390 differs), read from each arch's header.
+  { family: 'fadvise', headers: ['linux/fadvise.h'], names: /^POSIX_FADV_/ },
+  // socket(2)'s protocols are enumerators (each also #defined to itself).
+  { family: 'in', headers: ['linux/in.h'], names: /^IPPROTO_/, enums: /^IPPROTO_/ },
+  // set_mempolicy(2)/mbind(2) modes are enumerators; their flags are macros.
+  { family: 'mempolicy', headers: ['linux/mempolicy.h'], names: /^MPOL_/, enums: /^MPOL_/ },
 ];
 
 /**
@@ -106,10 +114,12 @@ export const KERNEL_FAMILIES = [
  * and include/linux/net.h. glibc's copies (bits/socket.h, bits/socket_type.h) are the same on
  * every arch the studio targets (they differ only on MIPS, SPARC and Alpha), so they are read once
  * from the host and written to every arch; the generator checks SOCK_NONBLOCK/SOCK_CLOEXEC against
- * each arch's O_NONBLOCK/O_CLOEXEC.
+ * each arch's O_NONBLOCK/O_CLOEXEC. The same holds for access(2)'s modes (R_OK…, which only
+ * unistd.h defines: the kernel has no uapi name for them) and eventfd2(2)'s flags (the kernel's
+ * linux/eventfd.h is not uapi; EFD_CLOEXEC/EFD_NONBLOCK are checked like the socket flags).
  */
 export const HOST_LIBC_FAMILY = {
-  family: 'socket',
-  headers: ['sys/socket.h'],
-  names: /^(AF_|PF_|SOCK_|MSG_|SHUT_|SOMAXCONN$)/,
+  family: 'host libc',
+  headers: ['sys/socket.h', 'unistd.h', 'sys/eventfd.h'],
+  names: /^(AF_|PF_|SOCK_|MSG_|SHUT_|SOMAXCONN$|[RWXF]_OK$|EFD_)/,
 };

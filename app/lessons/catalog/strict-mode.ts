@@ -81,7 +81,7 @@ export const strictModeLesson: Lesson = {
     },
     {
       title: 'Allow them, except the open',
-      body: "Add an `allow:` rule with the start-up calls, `prctl` (so the strict-mode attempt fails with EINVAL instead of killing the program before it gets to the open), and strict mode's own four: `read`, `write`, `exit`, `rt_sigreturn`. Run Check again: the open is denied with kill-process and the process dies by SIGSYS, where strict mode would have used SIGKILL.",
+      body: "Add an `allow:` rule with the start-up calls, `prctl` (so the strict-mode attempt fails with EINVAL instead of killing the program before it gets to the open), and strict mode's own four: `read`, `write`, `exit`, `rt_sigreturn`. Run Check again: the open is denied with kill-process and the process dies by SIGSYS, where strict mode would have used SIGKILL.\n\nThe run's verdict turns red (the process was killed) while the lesson says the goal is met: here the kill is the point. A sandbox that stops the attacker's open by ending the process has failed safely.",
       hint: 'The program leaves with the `exit` system call (strict mode does not allow `exit_group`, which is what returning from main() makes).',
     },
   ],

@@ -9,13 +9,16 @@ import { Modal } from '../dialogs/Modal';
 import { useStudio } from '../studio-context';
 import { ConversionNotes } from './ConversionNotes';
 import { ImportOptionsFields } from './ConversionOptions';
-import { IMPORT_FORMATS, MAX_IMPORT_BYTES, type ImportResult } from './conversions';
+import { IMPORT_FORMATS, READ_WHOLE_MAX_BYTES, type ImportResult } from './conversions';
+import type { TraceImportProgress } from './trace-import';
 import { FormatChoice } from './FormatChoice';
 import { useImportExport } from './use-import-export';
 
 /**
  * "Import Policy…": another tool's policy from a file (the browser's file picker, so it works in
- * web mode and in Electron alike) or pasted, converted here and opened as a new document.
+ * web mode and in Electron alike) or pasted, converted here and opened as a new document. An
+ * strace log can instead be opened as a trace; a large one is read and sent a slice at a time,
+ * with its progress and a way to cancel.
  */
 export function ImportDialog() {
   const open = useImportExport((s) => s.importOpen);
@@ -29,6 +32,7 @@ function ImportDialogContent() {
   const format = useImportExport((s) => s.importFormat);
   const input = useImportExport((s) => s.importInput);
   const result = useImportExport((s) => s.importResult);
+  const reading = useImportExport((s) => s.importReading);
   const canOpenAsTrace = useImportExport((s) => s.canOpenAsTrace);
   const traceImport = useImportExport((s) => s.traceImport);
   const importing = traceImport.status === 'importing';
@@ -59,6 +63,11 @@ function ImportDialogContent() {
           <button type="button" className="button" onClick={close}>
             Cancel
           </button>
+          {importing ? (
+            <button type="button" className="button" onClick={() => store.getState().cancelTrace()}>
+              Cancel import
+            </button>
+          ) : null}
           {canOpenAsTrace ? (
             <button
               type="button"
@@ -104,8 +113,15 @@ function ImportDialogContent() {
               rows={5}
             />
           </label>
+          {canOpenAsTrace ? (
+            <p className="ie-status">
+              Open as trace saves the log as a run. Pointer arguments are 0 in it: strace shows what
+              they point at, not their values; path strings and <code>strace -y</code> file
+              descriptors are kept.
+            </p>
+          ) : null}
           <TraceImportStatus state={traceImport} />
-          <ImportOutcome source={input?.name ?? null} result={result} />
+          <ImportOutcome source={input?.name ?? null} result={result} reading={reading} />
         </div>
       </div>
     </Modal>
@@ -113,9 +129,10 @@ function ImportDialogContent() {
 }
 
 async function readFile(store: ImportExportStore, file: File, onError: (m: string) => void) {
-  // A file too large to be a policy is not read at all; the conversion reports its size.
-  if (file.size > MAX_IMPORT_BYTES) {
-    store.getState().setImportInput({ name: file.name, content: '', size: file.size });
+  // A large file is not read here: an strace log is read a slice at a time, and nothing else
+  // is that large (the conversion says so).
+  if (file.size > READ_WHOLE_MAX_BYTES) {
+    store.getState().setImportInput({ name: file.name, content: '', size: file.size, file });
     return;
   }
   try {
@@ -126,7 +143,18 @@ async function readFile(store: ImportExportStore, file: File, onError: (m: strin
   }
 }
 
-function ImportOutcome({ source, result }: { source: string | null; result: ImportResult | null }) {
+function ImportOutcome({
+  source,
+  result,
+  reading,
+}: {
+  source: string | null;
+  result: ImportResult | null;
+  reading: number | null;
+}) {
+  if (reading !== null) {
+    return <Progress label={`Reading ${source ?? 'the log'}`} fraction={reading} />;
+  }
   if (result === null || source === null) {
     return <p className="ie-status">Choose a file or paste its text.</p>;
   }
@@ -148,14 +176,18 @@ function ImportOutcome({ source, result }: { source: string | null; result: Impo
   );
 }
 
-/** How "Open as trace" went, when it did not open the trace. */
+const PHASES: Record<TraceImportProgress['phase'], string> = {
+  sending: 'Sending the log',
+  saving: 'Saving the run',
+  opening: 'Opening the run',
+};
+
+/** How "Open as trace" goes, or went when it did not open the trace. */
 function TraceImportStatus({ state }: { state: TraceImportState }) {
   if (state.status === 'importing') {
-    return (
-      <p className="ie-status" role="status">
-        Saving the log as a run…
-      </p>
-    );
+    const { progress } = state;
+    const fraction = progress.phase === 'sending' ? progress.fraction : undefined;
+    return <Progress label={PHASES[progress.phase]} fraction={fraction} />;
   }
   if (state.status === 'saved') {
     return (
@@ -168,4 +200,19 @@ function TraceImportStatus({ state }: { state: TraceImportState }) {
     return <ConversionNotes label="Trace import error" severity="error" notes={[state.error]} />;
   }
   return null;
+}
+
+/** A step under way: its percentage when known, a busy bar when not. */
+function Progress({ label, fraction }: { label: string; fraction: number | undefined }) {
+  const percent = fraction === undefined ? undefined : Math.floor(fraction * 100);
+  return (
+    <p className="ie-status" role="status">
+      <progress
+        aria-label={label}
+        max={100}
+        {...(percent === undefined ? {} : { value: percent })}
+      />{' '}
+      {label}…{percent === undefined ? '' : ` ${percent} %`}
+    </p>
+  );
 }

@@ -157,12 +157,27 @@ export function exportPolicy(
 export interface ImportInput {
   readonly name: string;
   readonly content: Uint8Array | string;
-  /** The file's size when `content` was not read (a file too large to be a policy). */
+  /** The file's size when `content` was not read (a file too large to read at once). */
   readonly size?: number;
+  /**
+   * The file itself when `content` was not read: an strace log is then read a slice at a time
+   * (streamed-strace.ts); no other format is this large.
+   */
+  readonly file?: Blob;
 }
 
 /** Larger inputs are not a policy, and would stall the window while converting. */
 export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
+/**
+ * The Import dialog reads a larger file a slice at a time instead of at once (only an strace log
+ * is that large), so neither its bytes nor its text is ever one huge buffer.
+ */
+export const READ_WHOLE_MAX_BYTES = 8 * 1024 * 1024;
+
+/** Whether the import of `input` as `format` reads it a slice at a time (importStreamed). */
+export function isStreamedImport(format: ImportFormat, input: ImportInput): boolean {
+  return format === 'strace' && input.file !== undefined;
+}
 
 /** The input as text; FormatError when its bytes are not UTF-8. */
 export function asText(input: ImportInput): string {
@@ -204,7 +219,8 @@ export function importPolicy(
 ): ImportResult {
   const size = input.size ?? input.content.length;
   if (size === 0) return { ok: false, error: { message: `${input.name} is empty` } };
-  if (size > MAX_IMPORT_BYTES)
+  // A file not read at once is an strace log's (importStreamed): too large for anything else.
+  if (size > MAX_IMPORT_BYTES || input.file)
     return { ok: false, error: { message: `${input.name} is too large` } };
   try {
     const { policyText, warnings } = convert(format, input, options);

@@ -1,9 +1,11 @@
-import type {
-  BackendClient,
-  RequestMethod,
-  RequestParams,
-  RequestResult,
-  SavedRunInfo,
+import {
+  STRACE_CHUNK_MAX_CHARS,
+  WEB_MAX_MESSAGE_BYTES,
+  type BackendClient,
+  type RequestMethod,
+  type RequestParams,
+  type RequestResult,
+  type SavedRunInfo,
 } from '../../../app/api/contract';
 import { FormatError, formatErrorLine } from '../../../app/formats/format-result';
 import { straceRun, warningEvents } from '../../../app/formats/strace-trace';
@@ -25,35 +27,68 @@ export const STRACE_LOG = `500 execve("/usr/bin/true", ["true"], 0x7ffd /* 3 var
 
 type Handler<M extends RequestMethod> = (params: RequestParams<M>) => Promise<RequestResult<M>>;
 
+/** A request's size on web mode's socket, in UTF-8 bytes (the id as long as ids get). */
+export function requestBytes(method: string, params: unknown): number {
+  const message = { kind: 'request', id: Number.MAX_SAFE_INTEGER, method, params };
+  return new TextEncoder().encode(JSON.stringify(message)).length;
+}
+
 /**
- * A backend whose runs folder is in memory: runs.importStrace reads the log with the same app
- * code as the real one (app/formats/strace-trace), runs.list and runs.open serve what it saved.
+ * A backend whose runs folder is in memory: runs.importStraceChunk checks each piece as the
+ * real one does (size, id, offset), then reads the log with the same app code as the real one
+ * (app/formats/strace-trace); runs.list and runs.open serve what it saved.
  */
 export function memoryBackend(overrides: Partial<{ [M in RequestMethod]: Handler<M> }> = {}) {
   const saved = new Map<string, { header: RunFileHeader; events: TraceEvent[] }>();
   const calls: { method: string; params: unknown }[] = [];
+  const uploads = new Map<string, { fileName: string; text: string }>();
+  const cancelled: string[] = [];
+  const save = async (fileName: string, text: string) => {
+    let run;
+    try {
+      run = straceRun(text);
+    } catch (error) {
+      if (error instanceof FormatError) return { error: formatErrorLine(fileName, error) };
+      throw error;
+    }
+    const id = `20250101-100000-learn-${String(saved.size).padStart(8, '0')}`;
+    const header: RunFileHeader = {
+      format: 'sandbox-studio-run',
+      formatVersion: 1,
+      runId: id,
+      mode: 'learn',
+      command: [...run.command],
+      importedFrom: { format: 'strace', fileName },
+      startedAt: '2025-01-01T10:00:00.000Z',
+      studioVersion: '1',
+    };
+    saved.set(id, { header, events: [...warningEvents(fileName, run.warnings), ...run.events] });
+    return { id };
+  };
   const handlers: Partial<{ [M in RequestMethod]: Handler<M> }> = {
-    'runs.importStrace': async ({ fileName, text }) => {
-      let run;
-      try {
-        run = straceRun(text);
-      } catch (error) {
-        if (error instanceof FormatError) return { error: formatErrorLine(fileName, error) };
-        throw error;
+    'runs.importStraceChunk': async (params) => {
+      if (params.text.length > STRACE_CHUNK_MAX_CHARS) throw new Error('piece too long');
+      if (requestBytes('runs.importStraceChunk', params) > WEB_MAX_MESSAGE_BYTES)
+        throw new Error('over the web message limit');
+      let uploadId: string;
+      if ('fileName' in params) {
+        uploadId = String(uploads.size + 1).padStart(32, '0');
+        uploads.set(uploadId, { fileName: params.fileName, text: '' });
+      } else {
+        uploadId = params.uploadId;
       }
-      const id = `20250101-100000-learn-${String(saved.size).padStart(8, '0')}`;
-      const header: RunFileHeader = {
-        format: 'sandbox-studio-run',
-        formatVersion: 1,
-        runId: id,
-        mode: 'learn',
-        command: [...run.command],
-        importedFrom: { format: 'strace', fileName },
-        startedAt: '2025-01-01T10:00:00.000Z',
-        studioVersion: '1',
-      };
-      saved.set(id, { header, events: [...warningEvents(fileName, run.warnings), ...run.events] });
-      return { id };
+      const upload = uploads.get(uploadId);
+      if (!upload) throw new Error(`no strace import ${uploadId} is under way`);
+      if ('offset' in params && params.offset !== upload.text.length) throw new Error('bad offset');
+      upload.text += params.text;
+      if (!params.final) return { uploadId, received: upload.text.length };
+      uploads.delete(uploadId);
+      return save(upload.fileName, upload.text);
+    },
+    'runs.cancelStraceImport': async ({ uploadId }) => {
+      cancelled.push(uploadId);
+      uploads.delete(uploadId);
+      return {};
     },
     'runs.list': async () => ({
       runs: [...saved].map(([id, run]): SavedRunInfo => ({
@@ -83,7 +118,7 @@ export function memoryBackend(overrides: Partial<{ [M in RequestMethod]: Handler
       return handler(params);
     },
   };
-  return { client, calls, saved };
+  return { client, calls, saved, uploads, cancelled };
 }
 
 /** The stores "Open as trace" works with, the saved-runs store attached to `client`. */
@@ -102,6 +137,6 @@ export function traceStores(client: Pick<BackendClient, 'invoke'>, host: 'web' |
     savedRuns,
     traceView,
     connection,
-    deps: { client, savedRuns, traceView, connection },
+    deps: { client, savedRuns, traceView },
   };
 }
