@@ -88,6 +88,13 @@ function joinParts(...parts: readonly string[]): string {
   return kept.length > 0 ? kept.join('|') : '0';
 }
 
+/** access(2) modes: `R_OK|X_OK`, and `F_OK` for 0 (the file exists). */
+export const accessMode: ArgDecoder = (value, { arch }) => {
+  const mode = asUint(value);
+  if (mode === 0n) return nameOf(arch, sets.ACCESS_MODES, 0n) ?? '0';
+  return flagsOf(arch, sets.ACCESS_MODES, mode);
+};
+
 /** open(2) flags: the access mode field, then the flags (`O_WRONLY|O_CREAT|O_TRUNC`). */
 export const openFlags: ArgDecoder = (value, { arch }) => {
   const flags = asUint(value);

@@ -251,6 +251,8 @@ export const SCHED_POLICIES: ConstantSet = {
   names: /^SCHED_[A-Z]+$/,
   exclude: /^SCHED_(FLAG_\w+|RESET_ON_FORK)$/,
 };
+/** access(2) modes: R_OK|W_OK|X_OK, or F_OK (0) for existence only. */
+export const ACCESS_MODES: ConstantSet = { id: 'access', names: /^[FRWX]_OK$/ };
 export const CLOSE_RANGE_FLAGS: ConstantSet = { id: 'close-range', names: /^CLOSE_RANGE_/ };
 export const FALLOC_MODES: ConstantSet = { id: 'falloc', names: /^FALLOC_FL_/ };
 export const RENAME_FLAGS: ConstantSet = { id: 'rename', names: /^RENAME_/ };

@@ -42,6 +42,13 @@ describe('decodeArgs', () => {
     ]);
   });
 
+  it('decodes access modes as strace shows them', () => {
+    expect(decode('access', [0, c('R_OK')])).toEqual(['NULL', 'R_OK']);
+    expect(decode('access', [0, 0])[1]).toBe('F_OK');
+    expect(decode('faccessat', [3, 0, c('R_OK') | c('X_OK')])[2]).toBe('R_OK|X_OK');
+    expect(decode('faccessat2', [3, 0, c('W_OK') | 0x40n, 0])[2]).toBe('W_OK|0x40');
+  });
+
   it('prefers multi-bit names over the bits they contain (O_TMPFILE, O_SYNC)', () => {
     expect(decode('open', [0, c('O_RDWR') | c('O_TMPFILE')])[1]).toBe('O_RDWR|O_TMPFILE');
     expect(decode('open', [0, c('O_WRONLY') | c('O_SYNC')])[1]).toBe('O_WRONLY|O_SYNC');

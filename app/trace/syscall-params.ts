@@ -85,9 +85,9 @@ export const SYSCALL_PARAMS: Readonly<Record<string, readonly ParamSpec[]>> = {
   newfstatat: [dirfd, path, statbuf, atFlags],
   fstatat64: [dirfd, path, statbuf, atFlags],
   statx: [dirfd, path, atFlags, p('mask', d.hex), p('statxbuf', d.pointer)],
-  access: [path, p('mode', d.int)],
-  faccessat: [dirfd, path, p('mode', d.int)],
-  faccessat2: [dirfd, path, p('mode', d.int), atFlags],
+  access: [path, p('mode', d.accessMode)],
+  faccessat: [dirfd, path, p('mode', d.accessMode)],
+  faccessat2: [dirfd, path, p('mode', d.accessMode), atFlags],
   lseek: [fd, offset, p('whence', d.enumOf(sets.SEEK_WHENCE))],
   _llseek: [
     fd,
