@@ -35,7 +35,15 @@ function runChild(command, childArgs) {
 
 const electron = electronBinary();
 if (electron) {
-  runChild(electron, [root, ...args]);
+  // Chromium refuses to start as root unless its OS-level sandbox is off. The renderer keeps
+  // Electron's settings (no Node, contextIsolation, CSP) but loses that OS-level layer: say so.
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    process.stdout.write(
+      'Running as root: starting Electron with --no-sandbox (Chromium cannot run its OS-level sandbox as root; run as a normal user to keep it).\n',
+    );
+  }
+  runChild(electron, [root, ...(asRoot ? ['--no-sandbox'] : []), ...args]);
 } else {
   const cli = join(root, 'dist', 'main', 'cli.mjs');
   if (!existsSync(cli)) {
