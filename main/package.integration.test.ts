@@ -175,6 +175,11 @@ describe('the Linux package (electron-builder --dir, stand-in Electron binary)',
 
   it("keeps koffi's native binary, the examples and the lessons as real files next to the archive", () => {
     const { files } = readAsar(join(appDir, 'resources', 'app.asar'));
+    // The launcher and the worker run outside the main process (main/paths.ts unpackedEntry).
+    for (const name of ['dist/main/launcher.mjs', 'dist/main/notify-worker.mjs']) {
+      expect(files.get(name)?.unpacked, name).toBe(true);
+      expect(existsSync(join(appDir, 'resources', 'app.asar.unpacked', name)), name).toBe(true);
+    }
     const binaries = [...files.entries()].filter(([name]) => name.endsWith('koffi.node'));
     expect(binaries.length).toBeGreaterThan(0);
     for (const [name, entry] of binaries) {

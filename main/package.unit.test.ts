@@ -118,6 +118,8 @@ describe('electron-builder.yml', () => {
     const config = builderConfig();
     expect(config.asarUnpack).toEqual(
       expect.arrayContaining([
+        'dist/main/launcher.mjs',
+        'dist/main/notify-worker.mjs',
         'node_modules/koffi/**',
         'node_modules/@koromix/**',
         'lessons/**',

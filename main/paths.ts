@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -25,6 +25,26 @@ export function builtEntry(file: string): string {
   const path = join(projectRoot(), 'dist', 'main', file);
   if (!existsSync(path)) throw new Error(`${path} is missing: run \`npm run build\` first`);
   return path;
+}
+
+/**
+ * A bundled entry that runs outside Electron's main process: the launcher (the app's binary as
+ * Node) and the notification worker. In a packaged app these are read from their copies next to
+ * app.asar (electron-builder.yml unpacks them): Node's ESM loader in a worker thread or in
+ * RunAsNode mode cannot be relied on to read inside the archive.
+ */
+export function unpackedEntry(file: string): string {
+  const path = outsideAsar(join(projectRoot(), 'dist', 'main', file));
+  if (!existsSync(path)) throw new Error(`${path} is missing: run \`npm run build\` first`);
+  return path;
+}
+
+/** A path inside app.asar as the path of its unpacked copy; other paths unchanged. */
+export function outsideAsar(path: string, separator: string = sep): string {
+  const inside = `${separator}app.asar${separator}`;
+  const at = path.indexOf(inside);
+  if (at < 0) return path;
+  return `${path.slice(0, at)}${separator}app.asar.unpacked${separator}${path.slice(at + inside.length)}`;
 }
 
 export function rendererDir(): string {

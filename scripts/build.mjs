@@ -32,6 +32,12 @@ const nodeEntries = [
   ['main/supervisor/notify-worker.ts', 'notify-worker.mjs'],
 ].filter(([src]) => existsSync(join(root, src)));
 
+// The learn benchmark's studio driver (bench/learn/studio-driver.ts): the backend's run path in a
+// process that stays up between runs. Beside dist/main, never packaged with it.
+const benchEntries = [['bench/learn/studio-driver.ts', 'learn-studio.mjs']].filter(([src]) =>
+  existsSync(join(root, src)),
+);
+
 const electronEntries = [['main/electron/main.ts', 'electron-main.cjs']].filter(([src]) =>
   existsSync(join(root, src)),
 );
@@ -43,6 +49,15 @@ await Promise.all([
       ...common,
       entryPoints: [src],
       outfile: join(out, file),
+      format: 'esm',
+      banner: esmBanner,
+    }),
+  ),
+  ...benchEntries.map(([src, file]) =>
+    build({
+      ...common,
+      entryPoints: [src],
+      outfile: join(root, 'dist', 'bench', file),
       format: 'esm',
       banner: esmBanner,
     }),

@@ -1,5 +1,11 @@
 import { median, perSecond, ratio } from './stats';
-import { VARIANT_LABELS, VARIANTS, type VariantName } from './variants';
+import {
+  OURS_VARIANTS,
+  VARIANT_LABELS,
+  VARIANTS,
+  type OursVariant,
+  type VariantName,
+} from './variants';
 import type { Workload } from './workloads';
 
 /** The issue's targets: ours at most 1.25× the C reference, strace at least 3× slower than ours. */
@@ -11,8 +17,8 @@ export interface WorkloadMeasurements {
   readonly runsMs: Readonly<Record<VariantName, readonly number[]>>;
   /** Notifications the C reference counted, one per timed run. */
   readonly referenceCounts: readonly number[];
-  /** `syscall` events ours printed in its `--json` run. */
-  readonly oursCount: number;
+  /** `syscall` events each of ours reported (the CLI in its `--json` run, the studio per run). */
+  readonly oursCounts: Readonly<Record<OursVariant, number>>;
 }
 
 export interface VariantFigures {
@@ -24,23 +30,29 @@ export interface VariantFigures {
   readonly notificationsPerSecond?: number;
 }
 
+/** One of our variants against the others. */
 export interface Ratios {
-  /** Ours' time / the C reference's time (target ≤ 1.25). */
-  readonly oursVsReference?: number;
-  /** strace's time / ours' time (target ≥ 3). */
-  readonly straceVsOurs?: number;
+  /** Its time / the C reference's time (target ≤ 1.25). */
+  readonly vsReference?: number;
+  /** strace's time / its time (target ≥ 3). */
+  readonly straceVs?: number;
+}
+
+export interface Verdicts {
+  readonly vsReference: Verdict;
+  readonly straceVs: Verdict;
 }
 
 export interface WorkloadFigures {
   readonly workload: string;
   readonly command: readonly string[];
   readonly startup: boolean;
-  readonly notifications: { readonly reference: number; readonly ours: number };
+  readonly notifications: { readonly reference: number } & Readonly<Record<OursVariant, number>>;
   readonly variants: readonly VariantFigures[];
-  readonly ratios: Ratios;
+  readonly ratios: Readonly<Record<OursVariant, Ratios>>;
   /** The same ratios after subtracting each variant's time on /bin/true (its fixed cost). */
-  readonly ratiosWithoutStartup?: Ratios;
-  readonly verdict?: { readonly oursVsReference: Verdict; readonly straceVsOurs: Verdict };
+  readonly ratiosWithoutStartup?: Readonly<Record<OursVariant, Ratios>>;
+  readonly verdict?: Readonly<Record<OursVariant, Verdicts>>;
 }
 
 export type Verdict = 'PASS' | 'MISS' | 'n/a';
@@ -53,20 +65,25 @@ export interface LearnBenchResult {
 
 type Medians = Readonly<Record<VariantName, number>>;
 
-function mediansOf(runsMs: WorkloadMeasurements['runsMs']): Medians {
-  return {
-    unsupervised: median(runsMs.unsupervised),
-    reference: median(runsMs.reference),
-    ours: median(runsMs.ours),
-    strace: median(runsMs.strace),
-  };
+function mapVariants<T>(f: (variant: VariantName) => T): Record<VariantName, T> {
+  return Object.fromEntries(VARIANTS.map((v) => [v, f(v)])) as Record<VariantName, T>;
 }
 
-function ratiosOf(ms: Medians): Ratios {
-  return withoutUndefined({
-    oursVsReference: ratio(ms.ours, ms.reference),
-    straceVsOurs: ratio(ms.strace, ms.ours),
-  });
+function mapOurs<T>(f: (variant: OursVariant) => T): Record<OursVariant, T> {
+  return Object.fromEntries(OURS_VARIANTS.map((v) => [v, f(v)])) as Record<OursVariant, T>;
+}
+
+function mediansOf(runsMs: WorkloadMeasurements['runsMs']): Medians {
+  return mapVariants((variant) => median(runsMs[variant]));
+}
+
+function ratiosOf(ms: Medians): Record<OursVariant, Ratios> {
+  return mapOurs((variant) =>
+    withoutUndefined({
+      vsReference: ratio(ms[variant], ms.reference),
+      straceVs: ratio(ms.strace, ms[variant]),
+    }),
+  );
 }
 
 function withoutUndefined<T extends object>(value: T): T {
@@ -74,12 +91,7 @@ function withoutUndefined<T extends object>(value: T): T {
 }
 
 function minus(ms: Medians, startup: Medians): Medians {
-  return {
-    unsupervised: ms.unsupervised - startup.unsupervised,
-    reference: ms.reference - startup.reference,
-    ours: ms.ours - startup.ours,
-    strace: ms.strace - startup.strace,
-  };
+  return mapVariants((variant) => ms[variant] - startup[variant]);
 }
 
 export function verdictAtMost(value: number | undefined, limit: number): Verdict {
@@ -98,7 +110,8 @@ function variantFigures(
   const countFor: Readonly<Record<VariantName, number | undefined>> = {
     unsupervised: undefined,
     reference: referenceCount,
-    ours: m.oursCount,
+    studio: m.oursCounts.studio,
+    ours: m.oursCounts.ours,
     strace: referenceCount,
   };
   return VARIANTS.map((variant) => {
@@ -129,7 +142,7 @@ export function workloadFigures(
     workload: m.workload.name,
     command: m.workload.command,
     startup: m.workload.startup,
-    notifications: { reference: referenceCount, ours: m.oursCount },
+    notifications: { reference: referenceCount, ...m.oursCounts },
     variants: variantFigures(m, ms, referenceCount),
     ratios,
   };
@@ -137,10 +150,10 @@ export function workloadFigures(
   return {
     ...base,
     ...(startup ? { ratiosWithoutStartup: ratiosOf(minus(ms, mediansOf(startup.runsMs))) } : {}),
-    verdict: {
-      oursVsReference: verdictAtMost(ratios.oursVsReference, TARGETS.oursVsReferenceMax),
-      straceVsOurs: verdictAtLeast(ratios.straceVsOurs, TARGETS.straceVsOursMin),
-    },
+    verdict: mapOurs((variant) => ({
+      vsReference: verdictAtMost(ratios[variant].vsReference, TARGETS.oursVsReferenceMax),
+      straceVs: verdictAtLeast(ratios[variant].straceVs, TARGETS.straceVsOursMin),
+    })),
   };
 }
 

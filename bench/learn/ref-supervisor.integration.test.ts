@@ -98,7 +98,9 @@ describe('the C reference supervisor', () => {
       const tools: BenchTools = {
         node: process.execPath,
         cli: join(root, 'dist', 'main', 'cli.mjs'),
+        studioDriver: join(root, 'dist', 'bench', 'learn-studio.mjs'),
         policyPath,
+        policyText: NOTIFY_EVERYTHING_POLICY,
         referenceBinary: binary,
         filterPath: filter,
         reportPath: '-',

@@ -17,6 +17,7 @@ import { parseLearnBenchArgs } from './options';
 import { countOursEvents } from './ours-events';
 import { parseRefReport } from './ref-report';
 import { buildReferenceSupervisor } from './reference-build';
+import { parseStudioResult } from './studio-protocol';
 import { capturedRun, failureMessage, timedRun, type TimedRun } from './timed-run';
 import {
   countingInvocation,
@@ -27,6 +28,7 @@ import {
   type BenchTools,
   type VariantName,
 } from './variants';
+import { median } from './stats';
 import { WORKLOADS, type Workload } from './workloads';
 
 export interface LearnBenchArgs {
@@ -47,8 +49,13 @@ function progress(message: string): void {
 /** What must be on the machine before anything is timed; each entry says what is missing. */
 function missingPrerequisites(root: string): string[] {
   const missing: string[] = [];
-  if (!existsSync(join(root, 'dist', 'main', 'cli.mjs'))) {
-    missing.push('dist/main/cli.mjs (run `npm run build` first)');
+  for (const built of [
+    ['main', 'cli.mjs'],
+    ['bench', 'learn-studio.mjs'],
+  ] as const) {
+    if (!existsSync(join(root, 'dist', ...built))) {
+      missing.push(`dist/${built.join('/')} (run \`npm run build\` first)`);
+    }
   }
   if (spawnSync('strace', ['-V'], { stdio: 'ignore' }).status !== 0) missing.push('strace');
   for (const workload of WORKLOADS) {
@@ -66,7 +73,9 @@ function prepareTools(root: string, dir: string): BenchTools {
   return {
     node: process.execPath,
     cli: join(root, 'dist', 'main', 'cli.mjs'),
+    studioDriver: join(root, 'dist', 'bench', 'learn-studio.mjs'),
     policyPath,
+    policyText: NOTIFY_EVERYTHING_POLICY,
     referenceBinary: buildReferenceSupervisor(root, dir),
     filterPath,
     reportPath: join(dir, 'reference-report.json'),
@@ -79,9 +88,15 @@ function expectedExitCode(run: TimedRun, workload: Workload): number {
   return run.status;
 }
 
+/** One run of a variant: its time, and the notifications it counted (C reference, studio). */
+interface VariantRun {
+  readonly ms: number;
+  readonly count?: number;
+}
+
 /**
- * Checks one run ended as it should; returns the C reference's notification count for its runs.
- * learn exits 0 whenever the run completed; strace exits with the target's status.
+ * Checks one run ended as it should. learn exits 0 whenever the run completed; strace exits with
+ * the target's status; the C reference and the studio driver report the target's status.
  */
 function checkRun(
   variant: VariantName,
@@ -89,23 +104,34 @@ function checkRun(
   expected: number,
   ctx: Context,
   workload: Workload,
-): number | undefined {
+): VariantRun {
   const what = `${workload.name} under ${VARIANT_LABELS[variant]}`;
-  const wanted = variant === 'ours' || variant === 'reference' ? 0 : expected;
+  const wanted = variant === 'unsupervised' || variant === 'strace' ? expected : 0;
   if (run.status !== wanted) throw new Error(failureMessage(what, run));
-  if (variant !== 'reference') return undefined;
+  if (variant === 'studio') {
+    const [timed] = parseStudioResult(run.stdout).runs;
+    if (timed?.exitCode !== expected) {
+      throw new Error(
+        `${what}: the target ended with ${JSON.stringify(timed)}, not exit ${expected}`,
+      );
+    }
+    return { ms: timed.ms, count: timed.syscalls };
+  }
+  if (variant !== 'reference') return { ms: run.ms };
   const report = parseRefReport(readFileSync(ctx.tools.reportPath, 'utf8'));
   if (report.exitCode !== expected) {
     throw new Error(
       `${what}: the target ended with ${JSON.stringify(report)}, not exit ${expected}`,
     );
   }
-  return report.notifications;
+  return { ms: run.ms, count: report.notifications };
 }
 
 function runVariant(variant: VariantName, workload: Workload, ctx: Context): TimedRun {
   rmSync(ctx.tools.reportPath, { force: true }); // a stale report must not pass for this run's
-  return timedRun(invocation(variant, workload.command, ctx.tools, ctx.env), ctx.devNull);
+  // The studio driver times its run itself and says so on stdout.
+  const stdout = variant === 'studio' ? 'pipe' : ctx.devNull;
+  return timedRun(invocation(variant, workload.command, ctx.tools, ctx.env), stdout);
 }
 
 /** Ours once more with --json (not timed), to count the notifications it reported. */
@@ -130,19 +156,29 @@ function measureWorkload(workload: Workload, runs: number, ctx: Context): Worklo
   const runsMs: Record<VariantName, number[]> = {
     unsupervised: [],
     reference: [],
+    studio: [],
     ours: [],
     strace: [],
   };
   const referenceCounts: number[] = [];
+  const studioCounts: number[] = [];
   for (let round = 0; round < runs; round++) {
     for (const variant of roundOrder(round)) {
-      const run = runVariant(variant, workload, ctx);
-      const count = checkRun(variant, run, expected, ctx, workload);
-      if (count !== undefined) referenceCounts.push(count);
+      const run = checkRun(variant, runVariant(variant, workload, ctx), expected, ctx, workload);
+      if (run.count !== undefined && variant === 'reference') referenceCounts.push(run.count);
+      if (run.count !== undefined && variant === 'studio') studioCounts.push(run.count);
       runsMs[variant].push(run.ms);
     }
   }
-  return { workload, runsMs, referenceCounts, oursCount: oursCount(workload, expected, ctx) };
+  return {
+    workload,
+    runsMs,
+    referenceCounts,
+    oursCounts: {
+      studio: Math.round(median(studioCounts)),
+      ours: oursCount(workload, expected, ctx),
+    },
+  };
 }
 
 /**

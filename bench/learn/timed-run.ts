@@ -6,24 +6,33 @@ export interface TimedRun {
   readonly ms: number;
   readonly status: number | null;
   readonly signal: NodeJS.Signals | null;
+  /** What the process printed, when its stdout was a pipe ('' otherwise). */
+  readonly stdout: string;
   readonly stderr: string;
 }
 
 /**
- * Runs one invocation to its end with stdin closed, stdout on `stdoutFd` (/dev/null when timing)
- * and stderr captured for error messages; the time includes the process's start and exit.
+ * Runs one invocation to its end with stdin closed, stdout on `stdout` (/dev/null when timing, or
+ * a pipe for a program that reports its own figures) and stderr captured for error messages; the
+ * time includes the process's start and exit.
  */
-export function timedRun(run: Invocation, stdoutFd: number): TimedRun {
+export function timedRun(run: Invocation, stdout: number | 'pipe'): TimedRun {
   const start = performance.now();
   const result = spawnSync(run.file, [...run.args], {
-    stdio: ['ignore', stdoutFd, 'pipe'],
+    stdio: ['ignore', stdout, 'pipe'],
     env: run.env,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
   const ms = performance.now() - start;
   if (result.error) throw new Error(`cannot run ${run.file}: ${result.error.message}`);
-  return { ms, status: result.status, signal: result.signal, stderr: result.stderr };
+  return {
+    ms,
+    status: result.status,
+    signal: result.signal,
+    stdout: result.stdout ?? '',
+    stderr: result.stderr,
+  };
 }
 
 /** Runs one invocation and returns its stdout (for the counting run; not timed). */

@@ -1,10 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { countingInvocation, invocation, roundOrder, VARIANTS, type BenchTools } from './variants';
+import { NOTIFY_EVERYTHING_POLICY } from './learn-filter';
+import { StudioDriverRequest } from './studio-protocol';
+import {
+  countingInvocation,
+  invocation,
+  roundOrder,
+  STUDIO_PAUSE_MS,
+  STUDIO_WARMUPS,
+  VARIANTS,
+  type BenchTools,
+} from './variants';
 
 const tools: BenchTools = {
   node: '/usr/bin/node',
   cli: '/repo/dist/main/cli.mjs',
+  studioDriver: '/repo/dist/bench/learn-studio.mjs',
   policyPath: '/tmp/x/learn-bench.sandbox.yaml',
+  policyText: NOTIFY_EVERYTHING_POLICY,
   referenceBinary: '/tmp/x/ref-supervisor',
   filterPath: '/tmp/x/learn-filter.bpf',
   reportPath: '/tmp/x/report.json',
@@ -46,6 +58,17 @@ describe('invocation', () => {
     ]);
   });
 
+  it('runs the studio driver with the workload as the policy target, warm-up and pauses', () => {
+    const run = invocation('studio', command, tools, env);
+    expect(run.file).toBe('/usr/bin/node');
+    expect(run.env).toBe(env);
+    expect(run.args[0]).toBe('/repo/dist/bench/learn-studio.mjs');
+    const request = StudioDriverRequest.parse(JSON.parse(run.args[1] ?? ''));
+    expect(request).toMatchObject({ warmups: STUDIO_WARMUPS, runs: 1, pauseMs: STUDIO_PAUSE_MS });
+    expect(request.policyText).toContain(`target: { command: ${JSON.stringify(command)} }`);
+    expect(STUDIO_PAUSE_MS).toBeGreaterThanOrEqual(500);
+  });
+
   it('runs strace -f with its output thrown away', () => {
     expect(invocation('strace', command, tools, env)).toEqual({
       file: 'strace',
@@ -64,7 +87,7 @@ describe('invocation', () => {
 describe('roundOrder', () => {
   it('starts each round with the next variant and runs every variant once', () => {
     expect(roundOrder(0)).toEqual(VARIANTS);
-    expect(roundOrder(1)).toEqual(['reference', 'ours', 'strace', 'unsupervised']);
+    expect(roundOrder(1)).toEqual(['reference', 'studio', 'ours', 'strace', 'unsupervised']);
     for (let round = 0; round < 9; round++) {
       expect([...roundOrder(round)].sort()).toEqual([...VARIANTS].sort());
       expect(roundOrder(round)[0]).toBe(VARIANTS[round % VARIANTS.length]);

@@ -8,7 +8,7 @@ import type { RunOutcome, SupervisorSession } from '../supervisor/types';
 import { EventCoalescer } from './event-coalescer';
 import type { PolicySource } from './files-service';
 import type { Recording, RunRecorder } from './run-recorder';
-import { loadSupervisor, type StartSession } from './supervisor-loader';
+import { createWarmSupervisor, type StartSession, type WarmSupervisor } from './supervisor-loader';
 
 export type EmitEvent = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
 
@@ -48,11 +48,14 @@ export class RunService {
   readonly #options: RunServiceOptions;
   readonly #runs = new Map<string, ActiveRun>();
   readonly #issued = new Set<string>();
+  /** The real supervisor, keeping a launcher and a worker ready for this client's next run. */
+  readonly #warm: WarmSupervisor | undefined;
   #starting = false;
   #disposed = false;
 
   constructor(options: RunServiceOptions) {
     this.#options = options;
+    this.#warm = options.loadSupervisor ? undefined : createWarmSupervisor();
   }
 
   get activeRunIds(): readonly string[] {
@@ -81,7 +84,9 @@ export class RunService {
     }
     this.#starting = true;
     try {
-      const startSession = await (this.#options.loadSupervisor ?? loadSupervisor)();
+      const load = this.#options.loadSupervisor ?? this.#warm?.load;
+      if (!load) throw new Error('no supervisor to start the run with');
+      const startSession = await load();
       if (this.#disposed) throw new Error('this connection is closing');
       return { runId: this.#launch(mode, startSession, policy, policyText, source?.path) };
     } finally {
@@ -117,6 +122,7 @@ export class RunService {
           .then(() => run.finished),
       ),
     );
+    await this.#warm?.dispose();
   }
 
   #launch(

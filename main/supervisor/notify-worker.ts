@@ -1,20 +1,29 @@
 /**
  * The notification loop, in a worker thread so the main thread stays free for the UI and I/O.
- * Synchronous koffi calls (poll, RECV, SEND) are the fastest path measured on these machines.
- * The worker shares the process's fd table, so it uses the listener fd the main thread took.
- * It never closes that fd: the main thread does, after the worker has ended.
+ * Synchronous koffi calls are the fastest path measured on these machines. The worker shares the
+ * process's fd table, so it uses the listener fd the main thread took; it never closes that fd:
+ * the main thread does, after the worker has ended.
+ *
+ * The worker is started ahead of its run (it loads while the launcher does, or earlier from the
+ * warm pool) and waits for `start`; after a clean run it waits for the next one. The loop blocks
+ * in SECCOMP_IOCTL_NOTIF_RECV itself, with no poll() before each call: one system call less on
+ * the target's critical path for every notification (≈ 1 µs of the ≈ 6 µs round trip here).
+ * RECV returns ENOENT once no task uses the filter any more, and EINTR when the session wakes
+ * this thread (thread-wake.ts): to stop, or to send the events it holds once the target has gone
+ * quiet (the loop cannot look at a clock while it is blocked). Events go to the main thread in
+ * batches of typed arrays; when the main thread falls too far behind, the loop waits for it.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { decideNotification, type NotificationDecision } from '../../app/supervision/decide';
 import type { BpfProgram, SeccompData } from '../../app/bpf/program';
-import { POLL } from '../../app/linux/constants';
+import { POLL, SECCOMP } from '../../app/linux/constants';
 import { errnoByName } from '../../app/linux/errno';
 import { signalNumber } from '../../app/linux/signals';
 import { archForAudit } from '../../app/linux/arches';
 import { syscallName } from '../../app/linux/syscalls';
 import { ALWAYS_NOTIFIED_REASONS, type NotifiedReason } from '../../app/bpf/supervise';
 import type { TraceEvent } from '../../app/trace/events';
-import { libc } from '../../native-bridge/linux/libc';
+import { libc, type Libc } from '../../native-bridge/linux/libc';
 import {
   IOCTL,
   NOTIF,
@@ -22,7 +31,9 @@ import {
   USER_NOTIF_FD_SYNC_WAKE_UP,
 } from '../../native-bridge/linux/seccomp-abi';
 import { readRemoteArgv, readRemoteString } from '../../native-bridge/linux/remote-memory';
+import { RemoteStringReader } from '../../native-bridge/linux/remote-string-reader';
 import { threadIdentity } from '../../native-bridge/linux/proc';
+import { prepareThreadWake } from '../../native-bridge/linux/thread-wake';
 import {
   captureSelfSandboxCall,
   finalSandboxState,
@@ -31,83 +42,49 @@ import {
 } from './self-sandbox-observer';
 import { fdArguments, stringArguments } from '../../app/trace/string-arguments';
 import { fdTarget } from '../../native-bridge/linux/fd-target';
-import { SyscallRecordWriter } from './syscall-records';
-import type { NotifyWorkerData, WorkerMessage } from './worker-protocol';
+import { NOTE_KIND, SyscallRecordWriter, transferablesOf } from './syscall-records';
+import {
+  CONTROL,
+  MAX_BATCHES_IN_FLIGHT,
+  type NotifyWorkerData,
+  type ToWorkerMessage,
+  type WorkerMessage,
+} from './worker-protocol';
 
-const data = workerData as NotifyWorkerData;
-const c = libc();
-const stop = new Int32Array(data.stopFlag);
-const program: BpfProgram = data.program;
-const ENOENT = errnoByName('ENOENT')?.value;
-const EINTR = errnoByName('EINTR')?.value;
+function requireErrno(name: string): number {
+  const value = errnoByName(name)?.value;
+  if (value === undefined) throw new Error(`${name} is missing from the generated errno table`);
+  return value;
+}
+
+const ENOENT = requireErrno('ENOENT');
+const EINTR = requireErrno('EINTR');
 const SIGSYS = signalNumber('SIGSYS');
 const BATCH_MAX = 512;
 const BATCH_MS = 25;
+/** How long one wait for the session to catch up lasts before the stop flag is looked at again. */
+const ROOM_WAIT_MS = 50;
+/** Mask: the loop looks at the clock once every 64 notifications. */
+const CLOCK_EVERY = 63;
+/** Longest path or name read from the target (PATH_MAX). */
+const MAX_STRING = 4096;
+/**
+ * Descriptors already resolved, per process, by syscall and number. Resolving costs a readlink
+ * of /proc/PID/fd/N (≈ 6 µs); resolving every call, or again after every open and close, made
+ * learn mode ≈ 50 % slower on file-heavy programs (find: +1.2 s over 173,000 calls). So a
+ * descriptor is resolved the first time a process passes that number to that syscall, and again
+ * after the process execs. A call that is not resolved shows the number only: a target shown is
+ * always what the descriptor referred to at that call, never a stale one. Denials in check mode
+ * are always resolved.
+ */
+const MAX_RESOLVED_PER_PROCESS = 10_000;
+/** Descriptors at or above this are not resolved (fdTarget's own limit). */
+const FD_KEY_SPAN = 2 ** 24;
+/** Syscall numbers below this are cached in an array (x86_64's are below 1024). */
+const MAX_DENSE_NR = 4096;
 
-let batch: TraceEvent[] = [];
-const records = new SyscallRecordWriter(BATCH_MAX);
-let lastFlush = Date.now();
-let notifications = 0;
-let launcherExecSeen = false;
-
-function post(message: WorkerMessage): void {
-  parentPort?.postMessage(message);
-}
-
-function now(): number {
-  return Math.round((performance.timeOrigin + performance.now() - data.startEpochMs) * 1000) / 1000;
-}
-
-function flush(): void {
-  if (records.length > 0) {
-    const taken = records.take();
-    parentPort?.postMessage({ kind: 'events', events: batch, records: taken } as WorkerMessage, [
-      taken.meta.buffer,
-      taken.args.buffer,
-    ]);
-  } else if (batch.length > 0) post({ kind: 'events', events: batch });
-  batch = [];
-  lastFlush = Date.now();
-}
-
-function emit(event: TraceEvent): void {
-  batch.push(event);
-  if (batch.length >= BATCH_MAX) flush();
-}
-
-function pending(): boolean {
-  return batch.length > 0 || records.length > 0;
-}
-
-function seccompDataOf(buf: Buffer): SeccompData {
-  const args = [0, 1, 2, 3, 4, 5].map((i) => buf.readBigUInt64LE(NOTIF.args + 8 * i));
-  return {
-    nr: buf.readInt32LE(NOTIF.nr),
-    arch: buf.readUInt32LE(NOTIF.arch),
-    instructionPointer: buf.readBigUInt64LE(NOTIF.ip),
-    args: args as unknown as SeccompData['args'],
-  };
-}
-
-const resp = Buffer.alloc(RESP.size);
-/** Replies to the notification in `notif`; its id is copied as bytes, never made a BigInt. */
-function reply(notif: Buffer, error: number, continueSyscall: boolean): void {
-  resp.fill(0);
-  notif.copy(resp, RESP.id, NOTIF.id, NOTIF.id + 8);
-  resp.writeInt32LE(-error, RESP.error);
-  resp.writeUInt32LE(continueSyscall ? 1 : 0, RESP.flags);
-  if (c.ioctl(data.listenerFd, IOCTL.send, resp) < 0) {
-    const errno = c.lastErrno();
-    // ENOENT: the task died or was interrupted while we decided; nothing is waiting any more.
-    if (errno !== ENOENT)
-      post({ kind: 'warning', message: `SECCOMP_IOCTL_NOTIF_SEND failed: errno ${errno}` });
-  }
-}
-
-const idBuf = Buffer.alloc(8);
-function stillValid(notif: Buffer): boolean {
-  notif.copy(idBuf, 0, NOTIF.id, NOTIF.id + 8);
-  return c.ioctl(data.listenerFd, IOCTL.idValid, idBuf) === 0;
+function post(message: WorkerMessage, transfer?: ArrayBuffer[]): void {
+  parentPort?.postMessage(message, transfer);
 }
 
 /**
@@ -125,269 +102,410 @@ interface SyscallInfo {
   decision: NotificationDecision | undefined;
 }
 
-const infoByArch = new Map<number, Map<number, SyscallInfo>>();
-
-function syscallInfo(auditArch: number, nr: number): SyscallInfo {
-  let byNr = infoByArch.get(auditArch);
-  if (!byNr) infoByArch.set(auditArch, (byNr = new Map()));
-  let info = byNr.get(nr);
-  if (!info) {
-    const arch = archForAudit(auditArch, nr);
-    const name = arch ? syscallName(arch, nr) : undefined;
-    const reason = name === undefined ? undefined : ALWAYS_NOTIFIED_REASONS[name];
-    info = {
-      name,
-      strings: name === undefined ? [] : stringArguments(name),
-      fds: name === undefined ? [] : fdArguments(name),
-      reason,
-      execveat: name === 'execveat',
-      decision: undefined,
-    };
-    byNr.set(nr, info);
-  }
-  return info;
+function lookUpSyscall(auditArch: number, nr: number): SyscallInfo {
+  const arch = archForAudit(auditArch, nr);
+  const name = arch ? syscallName(arch, nr) : undefined;
+  return {
+    name,
+    strings: name === undefined ? [] : stringArguments(name),
+    fds: name === undefined ? [] : fdArguments(name),
+    reason: name === undefined ? undefined : ALWAYS_NOTIFIED_REASONS[name],
+    execveat: name === 'execveat',
+    decision: undefined,
+  };
 }
 
-const processOf = new Map<number, number>();
+/** One run's notifications, from `start` until no task uses the filter (or a stop request). */
+class Supervision {
+  private readonly c: Libc = libc();
+  private readonly control: Int32Array;
+  private readonly program: BpfProgram;
+  /** The notification being handled, and views of it (x86_64 is little-endian). */
+  private readonly notif = Buffer.alloc(NOTIF.size);
+  private readonly n32 = new Uint32Array(this.notif.buffer, this.notif.byteOffset, NOTIF.size / 4);
+  private readonly resp = Buffer.alloc(RESP.size);
+  private readonly r32 = new Uint32Array(this.resp.buffer, this.resp.byteOffset, RESP.size / 4);
+  private readonly idBuf = Buffer.alloc(8);
+  private readonly id32 = new Uint32Array(this.idBuf.buffer, this.idBuf.byteOffset, 2);
+  private readonly strings: RemoteStringReader;
+  private batch: TraceEvent[] = [];
+  private readonly records = new SyscallRecordWriter(BATCH_MAX);
+  private lastFlush = performance.now();
+  private notifications = 0;
+  private launcherExecSeen = false;
+  private readonly infoByArch = new Map<number, SyscallInfo[]>();
+  private readonly sparseInfo = new Map<string, SyscallInfo>();
+  /** The arch of the last notification and its table: nearly every notification has the same. */
+  private lastArch = -1;
+  private lastArchInfo: SyscallInfo[] = [];
+  /** The thread of the last notification and its process: consecutive ones mostly share them. */
+  private lastTid = -1;
+  private lastPid = -1;
+  private readonly processOf = new Map<number, number>();
+  /** Per process: `nr · 2²⁴ + fd` of every descriptor resolved (fds from 2²⁴ up are not). */
+  private readonly resolvedDescriptors = new Map<number, Set<number>>();
+  private readonly crashOn: string | undefined;
 
-/**
- * The process of a thread. The first notification of a thread reads /proc once: a new process is
- * reported with its parent, a new thread of a known process as a thread (the process tree).
- * Thread ids are not reused before the pid space wraps, far beyond one run.
- */
-function identify(tid: number): number {
-  const known = processOf.get(tid);
-  if (known !== undefined) return known;
-  const identity = threadIdentity(tid);
-  if (!identity) return tid; // gone already: do not remember, the id may be reused
-  const pid = identity.tgid;
-  if (!processOf.has(pid)) {
-    processOf.set(pid, pid);
-    emit({ type: 'process', t: now(), pid, ppid: identity.ppid });
+  constructor(private readonly data: NotifyWorkerData) {
+    this.control = new Int32Array(data.control);
+    this.program = data.program;
+    this.strings = new RemoteStringReader(this.c, MAX_STRING);
+    this.crashOn = data.faultInjection?.crashWorkerOn;
   }
-  processOf.set(tid, pid);
-  if (pid !== tid) emit({ type: 'thread', t: now(), pid, tid });
-  return pid;
-}
 
-function execEvent(tid: number, pid: number, notif: Buffer, execveat: boolean): void {
-  if (!launcherExecSeen && tid === data.launcherPid) {
-    launcherExecSeen = true;
-    emit({ type: 'exec', t: now(), pid, tid, path: data.targetPath, argv: [...data.targetArgv] });
-    return;
-  }
-  // execveat's path and argv are one argument further along.
-  const shift = execveat ? 1 : 0;
-  const sd = seccompDataOf(notif);
-  const path = readRemoteString(c, tid, sd.args[shift] ?? 0n);
-  const argv = readRemoteArgv(c, tid, sd.args[shift + 1] ?? 0n);
-  if (!stillValid(notif)) return; // the pid may have been reused while we read its memory
-  emit({ type: 'exec', t: now(), pid, tid, path: path ?? '?', argv: argv ?? [] });
-}
-
-/**
- * exit_group: every process's final sandbox state, read while all its threads still exist; and
- * for a process the session did not start, its exit status for the process tree (the session
- * reports the first process's exit itself, with the signal if one killed it).
- */
-function exitEvents(pid: number, notif: Buffer): void {
-  const final = finalSandboxState(pid, now(), () => stillValid(notif));
-  // Threads that made only allowed calls and are still running now end with the process without
-  // an exit call of their own: they are seen here, once, so the process tree has them.
-  for (const event of final) {
-    if (event.type !== 'sandbox-state') continue;
-    for (const thread of event.threads) {
-      if (thread.tid === pid || processOf.has(thread.tid)) continue;
-      processOf.set(thread.tid, pid);
-      emit({ type: 'thread', t: event.t, pid, tid: thread.tid });
-    }
-  }
-  for (const event of final) emit(event);
-  if (pid === data.launcherPid) return;
-  const code = notif.readUInt32LE(NOTIF.args) & 0xff;
-  emit({ type: 'exit', t: now(), pid, code, signal: null });
-}
-
-/** Before the reply: what a self-sandboxing call points to, copied while the target waits. */
-function captureSelfSandbox(
-  tid: number,
-  pid: number,
-  notif: Buffer,
-): CapturedSelfSandboxCall | undefined {
-  const site = { t: now(), pid, tid, data: seccompDataOf(notif) };
-  return captureSelfSandboxCall(c, site, () => stillValid(notif));
-}
-
-/** Longest path or name read from the target (PATH_MAX). */
-const MAX_STRING = 4096;
-
-type ArgTexts = Partial<Record<'0' | '1' | '2' | '3' | '4' | '5', string>>;
-
-/**
- * Reads the strings the event's arguments point at and what its descriptor arguments refer to,
- * before the reply lets the target go on and change them; dropped if the notification is no
- * longer valid (the tid may have been reused meanwhile).
- */
-/**
- * Descriptors already resolved, per process, by syscall and number. Resolving costs a readlink
- * of /proc/PID/fd/N (≈ 6 µs); resolving every call, or again after every open and close, made
- * learn mode ≈ 50 % slower on file-heavy programs (find: +1.2 s over 173,000 calls). So a
- * descriptor is resolved the first time a process passes that number to that syscall, and again
- * after the process execs. A call that is not resolved shows the number only: a target shown is
- * always what the descriptor referred to at that call, never a stale one. Denials in check mode
- * are always resolved.
- */
-const resolvedDescriptors = new Map<number, Set<string>>();
-const MAX_RESOLVED_PER_PROCESS = 10_000;
-
-function noteDescriptorChanges(pid: number, info: SyscallInfo): void {
-  if (info.reason === 'exec') resolvedDescriptors.delete(pid);
-}
-
-function shouldResolve(pid: number, nr: number, fd: number, denied: boolean): boolean {
-  if (denied) return true;
-  let seen = resolvedDescriptors.get(pid);
-  if (!seen) resolvedDescriptors.set(pid, (seen = new Set()));
-  const key = `${nr}:${fd}`;
-  if (seen.has(key)) return false;
-  if (seen.size >= MAX_RESOLVED_PER_PROCESS) seen.clear();
-  seen.add(key);
-  return true;
-}
-
-function annotateArguments(
-  tid: number,
-  pid: number,
-  buf: Buffer,
-  info: SyscallInfo,
-  denied: boolean,
-): void {
-  let strings: ArgTexts | undefined;
-  let fds: ArgTexts | undefined;
-  for (const index of info.strings) {
-    const address = buf.readBigUInt64LE(NOTIF.args + 8 * index);
-    const text = address === 0n ? null : readRemoteString(c, tid, address, MAX_STRING);
-    if (text !== null) (strings ??= {})[String(index) as '0'] = text;
-  }
-  const nr = buf.readInt32LE(NOTIF.nr);
-  for (const index of info.fds) {
-    const fd = buf.readInt32LE(NOTIF.args + 8 * index);
-    if (fd < 0 || !shouldResolve(pid, nr, fd, denied)) continue;
-    const target = fdTarget(tid, fd);
-    if (target !== null) (fds ??= {})[String(index) as '0'] = target;
-  }
-  if ((strings || fds) && stillValid(buf)) records.annotateLast(strings, fds);
-}
-
-function handle(buf: Buffer): void {
-  notifications += 1;
-  const tid = buf.readUInt32LE(NOTIF.pid);
-  const nr = buf.readInt32LE(NOTIF.nr);
-  const arch = buf.readUInt32LE(NOTIF.arch);
-  const pid = identify(tid);
-  const info = syscallInfo(arch, nr);
-  if (
-    data.faultInjection?.crashWorkerOn !== undefined &&
-    info.name === data.faultInjection.crashWorkerOn
-  ) {
-    throw new Error(`fault injection: crashed on ${info.name}`);
-  }
-  // The launcher's own calls between its filter and its execve (deferred rlimits) are ours.
-  if (!launcherExecSeen && tid === data.launcherPid && info.reason !== 'exec') {
-    return reply(buf, 0, true);
-  }
-  noteDescriptorChanges(pid, info);
-  let decision = info.decision;
-  if (!decision) {
-    decision = decideNotification(data.mode, program, seccompDataOf(buf));
-    if (decision.argumentFree) info.decision = decision;
-  }
-  if (decision.event !== 'none') {
-    records.add(
-      {
-        t: now(),
-        pid,
-        tid,
-        nr,
-        arch,
-        denied: decision.event === 'denied',
-        action: decision.action,
-      },
-      buf,
-      NOTIF.args,
+  private now(): number {
+    return (
+      Math.round((performance.timeOrigin + performance.now() - this.data.startEpochMs) * 1000) /
+      1000
     );
-    if (info.strings.length > 0 || info.fds.length > 0) {
-      annotateArguments(tid, pid, buf, info, decision.event === 'denied');
-    }
-    if (records.full) flush();
   }
-  // A call the policy denies in check mode never takes effect: its denial is the event.
-  let selfSandbox: CapturedSelfSandboxCall | undefined;
-  if (decision.reply.kind === 'continue') {
-    if (info.reason === 'exec') execEvent(tid, pid, buf, info.execveat);
-    else if (info.reason === 'exit') exitEvents(pid, buf);
-    else if (info.reason === 'self-sandbox') selfSandbox = captureSelfSandbox(tid, pid, buf);
-  }
-  if (decision.signal && SIGSYS !== undefined) {
-    const sent =
-      decision.signal.scope === 'process' ? c.kill(pid, SIGSYS) : c.tgkill(pid, tid, SIGSYS);
-    if (sent === 0) {
-      emit({
-        type: 'signal',
-        t: now(),
-        pid,
-        signal: 'SIGSYS',
-        reason: `${decision.action} (sent by the supervisor in check mode)`,
-      });
-    }
-  }
-  if (decision.reply.kind === 'continue') reply(buf, 0, true);
-  else reply(buf, decision.reply.errno, false);
-  // Decompiling is the slow part: only after the target runs on again.
-  if (selfSandbox) emit(selfSandboxEvent(selfSandbox));
-}
 
-function loop(): void {
-  if (c.ioctlValue(data.listenerFd, IOCTL.setFlags, USER_NOTIF_FD_SYNC_WAKE_UP) < 0) {
-    post({
-      kind: 'info',
-      message: 'SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP is not available on this kernel',
-    });
+  flush(): void {
+    const records = this.records;
+    if (records.length === 0 && this.batch.length === 0) return;
+    this.awaitRoom();
+    if (records.length > 0) {
+      const taken = records.take();
+      post({ kind: 'events', events: this.batch, records: taken }, transferablesOf(taken));
+    } else post({ kind: 'events', events: this.batch });
+    Atomics.add(this.control, CONTROL.sent, 1);
+    this.batch = [];
+    this.lastFlush = performance.now();
   }
-  const pollfd = Buffer.alloc(8);
-  pollfd.writeInt32LE(data.listenerFd, 0);
-  pollfd.writeInt16LE(POLL.POLLIN, 4);
-  const notif = Buffer.alloc(NOTIF.size);
-  while (Atomics.load(stop, 0) === 0) {
-    pollfd.writeInt16LE(0, 6);
-    // Wake up in time to deliver a pending batch within BATCH_MS; otherwise idle-wait longer.
-    const timeout = pending() ? Math.max(1, BATCH_MS - (Date.now() - lastFlush)) : 100;
-    const ready = c.poll(pollfd, 1, timeout);
-    if (ready < 0) {
-      if (c.lastErrno() === EINTR) continue;
-      throw new Error(`poll on the seccomp listener failed: errno ${c.lastErrno()}`);
+
+  /**
+   * Waits while the session is MAX_BATCHES_IN_FLIGHT batches behind (the target waits with us),
+   * unless the run is being stopped.
+   */
+  private awaitRoom(): void {
+    const control = this.control;
+    for (;;) {
+      const taken = Atomics.load(control, CONTROL.taken);
+      if (Atomics.load(control, CONTROL.sent) - taken < MAX_BATCHES_IN_FLIGHT) return;
+      if (Atomics.load(control, CONTROL.stop) !== 0) return;
+      Atomics.wait(control, CONTROL.taken, taken, ROOM_WAIT_MS);
     }
-    if (ready > 0) {
-      const revents = pollfd.readInt16LE(6);
-      if (revents & POLL.POLLIN) {
-        notif.fill(0); // the kernel rejects a RECV buffer that is not zeroed
-        if (c.ioctl(data.listenerFd, IOCTL.recv, notif) === 0) handle(notif);
-        else if (c.lastErrno() !== ENOENT && c.lastErrno() !== EINTR) {
-          throw new Error(`SECCOMP_IOCTL_NOTIF_RECV failed: errno ${c.lastErrno()}`);
-        }
-      } else if (revents & (POLL.POLLHUP | POLL.POLLERR)) {
-        break; // every task using the filter has exited
+  }
+
+  private emit(event: TraceEvent): void {
+    this.batch.push(event);
+    if (this.batch.length >= BATCH_MAX) this.flush();
+  }
+
+  private get pending(): number {
+    return this.batch.length + this.records.length;
+  }
+
+  private seccompDataOf(): SeccompData {
+    const buf = this.notif;
+    const args = [0, 1, 2, 3, 4, 5].map((i) => buf.readBigUInt64LE(NOTIF.args + 8 * i));
+    return {
+      nr: buf.readInt32LE(NOTIF.nr),
+      arch: buf.readUInt32LE(NOTIF.arch),
+      instructionPointer: buf.readBigUInt64LE(NOTIF.ip),
+      args: args as unknown as SeccompData['args'],
+    };
+  }
+
+  /** Replies to the notification being handled; its id is copied as two words, never a BigInt. */
+  private reply(error: number, continueSyscall: boolean): void {
+    const r = this.r32;
+    r[RESP.id / 4] = this.n32[NOTIF.id / 4] ?? 0;
+    r[RESP.id / 4 + 1] = this.n32[NOTIF.id / 4 + 1] ?? 0;
+    r[RESP.val / 4] = 0;
+    r[RESP.val / 4 + 1] = 0;
+    r[RESP.error / 4] = -error >>> 0;
+    r[RESP.flags / 4] = continueSyscall ? SECCOMP.SECCOMP_USER_NOTIF_FLAG_CONTINUE : 0;
+    for (;;) {
+      if (this.c.ioctl(this.data.listenerFd, IOCTL.send, this.resp) === 0) return;
+      const errno = this.c.lastErrno();
+      // EINTR: a wake-up signal landed while the listener's lock was contended; the target
+      // still waits for this reply, so send it again.
+      if (errno === EINTR) continue;
+      // ENOENT: the task died or was interrupted while we decided; nothing is waiting any more.
+      if (errno !== ENOENT) {
+        post({ kind: 'warning', message: `SECCOMP_IOCTL_NOTIF_SEND failed: errno ${errno}` });
+      }
+      return;
+    }
+  }
+
+  private stillValid(): boolean {
+    this.id32[0] = this.n32[NOTIF.id / 4] ?? 0;
+    this.id32[1] = this.n32[NOTIF.id / 4 + 1] ?? 0;
+    for (;;) {
+      if (this.c.ioctl(this.data.listenerFd, IOCTL.idValid, this.idBuf) === 0) return true;
+      if (this.c.lastErrno() !== EINTR) return false;
+    }
+  }
+
+  private syscallInfo(auditArch: number, nr: number): SyscallInfo {
+    let byNr = this.lastArchInfo;
+    if (auditArch !== this.lastArch) {
+      byNr = this.infoByArch.get(auditArch) ?? [];
+      this.infoByArch.set(auditArch, byNr);
+      this.lastArch = auditArch;
+      this.lastArchInfo = byNr;
+    }
+    // Syscall numbers index a dense array; the others (x32's high bit, junk) a map.
+    if (nr >= 0 && nr < MAX_DENSE_NR) return (byNr[nr] ??= lookUpSyscall(auditArch, nr));
+    const key = `${auditArch}:${nr}`;
+    let info = this.sparseInfo.get(key);
+    if (!info) this.sparseInfo.set(key, (info = lookUpSyscall(auditArch, nr)));
+    return info;
+  }
+
+  /**
+   * The process of a thread. The first notification of a thread reads /proc once: a new process is
+   * reported with its parent, a new thread of a known process as a thread (the process tree).
+   * Thread ids are not reused before the pid space wraps, far beyond one run.
+   */
+  private identify(tid: number): number {
+    if (tid === this.lastTid) return this.lastPid;
+    const pid = this.identifyAnew(tid);
+    if (this.processOf.has(tid)) {
+      this.lastTid = tid;
+      this.lastPid = pid;
+    }
+    return pid;
+  }
+
+  private identifyAnew(tid: number): number {
+    const known = this.processOf.get(tid);
+    if (known !== undefined) return known;
+    const identity = threadIdentity(tid);
+    if (!identity) return tid; // gone already: do not remember, the id may be reused
+    const pid = identity.tgid;
+    if (!this.processOf.has(pid)) {
+      this.processOf.set(pid, pid);
+      this.emit({ type: 'process', t: this.now(), pid, ppid: identity.ppid });
+    }
+    this.processOf.set(tid, pid);
+    if (pid !== tid) this.emit({ type: 'thread', t: this.now(), pid, tid });
+    return pid;
+  }
+
+  private execEvent(tid: number, pid: number, execveat: boolean): void {
+    const data = this.data;
+    if (!this.launcherExecSeen && tid === data.launcherPid) {
+      this.launcherExecSeen = true;
+      const argv = [...data.targetArgv];
+      this.emit({ type: 'exec', t: this.now(), pid, tid, path: data.targetPath, argv });
+      return;
+    }
+    // execveat's path and argv are one argument further along.
+    const shift = execveat ? 1 : 0;
+    const sd = this.seccompDataOf();
+    const path = readRemoteString(this.c, tid, sd.args[shift] ?? 0n);
+    const argv = readRemoteArgv(this.c, tid, sd.args[shift + 1] ?? 0n);
+    if (!this.stillValid()) return; // the pid may have been reused while we read its memory
+    this.emit({ type: 'exec', t: this.now(), pid, tid, path: path ?? '?', argv: argv ?? [] });
+  }
+
+  /**
+   * exit_group: every process's final sandbox state, read while all its threads still exist; and
+   * for a process the session did not start, its exit status for the process tree (the session
+   * reports the first process's exit itself, with the signal if one killed it).
+   */
+  private exitEvents(pid: number): void {
+    const final = finalSandboxState(pid, this.now(), () => this.stillValid());
+    // Threads that made only allowed calls and are still running now end with the process without
+    // an exit call of their own: they are seen here, once, so the process tree has them.
+    for (const event of final) {
+      if (event.type !== 'sandbox-state') continue;
+      for (const thread of event.threads) {
+        if (thread.tid === pid || this.processOf.has(thread.tid)) continue;
+        this.processOf.set(thread.tid, pid);
+        this.emit({ type: 'thread', t: event.t, pid, tid: thread.tid });
       }
     }
-    if (Date.now() - lastFlush >= BATCH_MS) flush();
+    for (const event of final) this.emit(event);
+    if (pid === this.data.launcherPid) return;
+    const code = (this.n32[NOTIF.args / 4] ?? 0) & 0xff;
+    this.emit({ type: 'exit', t: this.now(), pid, code, signal: null });
+  }
+
+  /** Before the reply: what a self-sandboxing call points to, copied while the target waits. */
+  private captureSelfSandbox(tid: number, pid: number): CapturedSelfSandboxCall | undefined {
+    const site = { t: this.now(), pid, tid, data: this.seccompDataOf() };
+    return captureSelfSandboxCall(this.c, site, () => this.stillValid());
+  }
+
+  private shouldResolve(pid: number, nr: number, fd: number, denied: boolean): boolean {
+    if (denied) return true;
+    let seen = this.resolvedDescriptors.get(pid);
+    if (!seen) this.resolvedDescriptors.set(pid, (seen = new Set()));
+    const key = nr * FD_KEY_SPAN + fd;
+    if (seen.has(key)) return false;
+    if (seen.size >= MAX_RESOLVED_PER_PROCESS) seen.clear();
+    seen.add(key);
+    return true;
+  }
+
+  /**
+   * Reads the strings the event's arguments point at and what its descriptor arguments refer to,
+   * before the reply lets the target go on and change them; dropped if the notification is no
+   * longer valid (the tid may have been reused meanwhile). The bytes go to the record as they
+   * are; the main thread makes strings of them.
+   */
+  private annotateArguments(tid: number, pid: number, info: SyscallInfo, denied: boolean): void {
+    const records = this.records;
+    const mark = records.noteMark;
+    const n32 = this.n32;
+    const argWord = NOTIF.args / 4;
+    for (const index of info.strings) {
+      const low = n32[argWord + 2 * index] ?? 0;
+      const high = n32[argWord + 2 * index + 1] ?? 0;
+      const length = this.strings.read(tid, low, high);
+      if (length >= 0) records.noteBytes(index, NOTE_KIND.string, this.strings.bytes, 0, length);
+    }
+    const nr = (n32[NOTIF.nr / 4] ?? 0) | 0;
+    for (const index of info.fds) {
+      const fd = n32[argWord + 2 * index] ?? 0;
+      // A descriptor is an int (the low word): negative ones and huge ones name no descriptor.
+      if (fd >= FD_KEY_SPAN || !this.shouldResolve(pid, nr, fd, denied)) continue;
+      const target = fdTarget(tid, fd);
+      if (target !== null) records.noteString(index, NOTE_KIND.fd, target);
+    }
+    if (records.noteMark > mark && !this.stillValid()) records.dropNotesFrom(mark);
+  }
+
+  private handle(): void {
+    this.notifications += 1;
+    const n32 = this.n32;
+    const tid = n32[NOTIF.pid / 4] ?? 0;
+    const nr = (n32[NOTIF.nr / 4] ?? 0) | 0; // an int: syscall(-1) is -1
+    const arch = n32[NOTIF.arch / 4] ?? 0;
+    const data = this.data;
+    const pid = this.identify(tid);
+    const info = this.syscallInfo(arch, nr);
+    const crashOn = this.crashOn;
+    if (crashOn !== undefined && info.name === crashOn) {
+      throw new Error(`fault injection: crashed on ${info.name}`);
+    }
+    // The launcher's own calls between its filter and its execve (deferred rlimits) are ours.
+    if (!this.launcherExecSeen && tid === data.launcherPid && info.reason !== 'exec') {
+      return this.reply(0, true);
+    }
+    if (info.reason === 'exec') this.resolvedDescriptors.delete(pid);
+    let decision = info.decision;
+    if (!decision) {
+      decision = decideNotification(data.mode, this.program, this.seccompDataOf());
+      if (decision.argumentFree) info.decision = decision;
+    }
+    if (decision.event !== 'none') {
+      const denied = decision.event === 'denied';
+      const t = this.now();
+      this.records.add({ t, pid, tid, nr, arch, denied, action: decision.action }, n32);
+      if (info.strings.length > 0 || info.fds.length > 0) {
+        this.annotateArguments(tid, pid, info, denied);
+      }
+      if (this.records.full) this.flush();
+    }
+    // A call the policy denies in check mode never takes effect: its denial is the event.
+    let selfSandbox: CapturedSelfSandboxCall | undefined;
+    if (decision.reply.kind === 'continue') {
+      if (info.reason === 'exec') this.execEvent(tid, pid, info.execveat);
+      else if (info.reason === 'exit') this.exitEvents(pid);
+      else if (info.reason === 'self-sandbox') selfSandbox = this.captureSelfSandbox(tid, pid);
+    }
+    if (decision.signal && SIGSYS !== undefined) this.sendSigsys(decision, pid, tid);
+    if (decision.reply.kind === 'continue') this.reply(0, true);
+    else this.reply(decision.reply.errno, false);
+    // Decompiling is the slow part: only after the target runs on again.
+    if (selfSandbox) this.emit(selfSandboxEvent(selfSandbox));
+  }
+
+  private sendSigsys(decision: NotificationDecision, pid: number, tid: number): void {
+    if (!decision.signal || SIGSYS === undefined) return;
+    const c = this.c;
+    const sent =
+      decision.signal.scope === 'process' ? c.kill(pid, SIGSYS) : c.tgkill(pid, tid, SIGSYS);
+    if (sent !== 0) return;
+    this.emit({
+      type: 'signal',
+      t: this.now(),
+      pid,
+      signal: 'SIGSYS',
+      reason: `${decision.action} (sent by the supervisor in check mode)`,
+    });
+  }
+
+  /** True once no task uses the filter any more (the listener reports POLLHUP). */
+  private orphaned(): boolean {
+    const pollfd = Buffer.alloc(8);
+    pollfd.writeInt32LE(this.data.listenerFd, 0);
+    pollfd.writeInt16LE(POLL.POLLIN, 4);
+    if (this.c.poll(pollfd, 1, 0) < 0) return false;
+    return (pollfd.readInt16LE(6) & (POLL.POLLHUP | POLL.POLLERR)) !== 0;
+  }
+
+  run(): number {
+    const c = this.c;
+    const fd = this.data.listenerFd;
+    if (c.ioctlValue(fd, IOCTL.setFlags, USER_NOTIF_FD_SYNC_WAKE_UP) < 0) {
+      post({
+        kind: 'info',
+        message: 'SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP is not available on this kernel',
+      });
+    }
+    const control = this.control;
+    const notif = this.notif;
+    const n32 = this.n32;
+    while (Atomics.load(control, CONTROL.stop) === 0) {
+      // The kernel rejects a RECV buffer that is not zeroed.
+      for (let i = 0; i < n32.length; i++) n32[i] = 0;
+      Atomics.store(control, CONTROL.waiting, this.pending);
+      const received = c.ioctl(fd, IOCTL.recv, notif);
+      Atomics.store(control, CONTROL.waiting, -1);
+      if (received === 0) {
+        this.handle();
+        // The clock is read every few notifications; a quiet target is the session's to notice.
+        if (
+          (this.notifications & CLOCK_EVERY) === 0 &&
+          performance.now() - this.lastFlush >= BATCH_MS
+        ) {
+          this.flush();
+        }
+        continue;
+      }
+      const errno = c.lastErrno();
+      if (errno === EINTR) {
+        // Woken: to stop (the loop's condition) or to send what we hold.
+        if (this.pending > 0) this.flush();
+      } else if (errno === ENOENT) {
+        // Either the notification's task died before we took it, or no task is left at all.
+        if (this.orphaned()) break;
+      } else {
+        throw new Error(`SECCOMP_IOCTL_NOTIF_RECV failed: errno ${errno}`);
+      }
+    }
+    return this.notifications;
+  }
+}
+
+/** Supervises one run; false when it failed (the worker then ends rather than serve another). */
+function supervise(data: NotifyWorkerData): boolean {
+  const supervision = new Supervision(data);
+  try {
+    const notifications = supervision.run();
+    supervision.flush();
+    post({ kind: 'done', notifications });
+    return true;
+  } catch (error) {
+    supervision.flush();
+    post({ kind: 'failed', message: error instanceof Error ? error.message : String(error) });
+    return false;
   }
 }
 
 try {
-  loop();
-  flush();
-  post({ kind: 'done', notifications });
+  post({ kind: 'ready', wake: prepareThreadWake() });
+  // Runs one after another (the warm pool gives a worker back after a clean run: its compiled
+  // code stays warm), until told to end or a run failed.
+  parentPort?.on('message', (message: ToWorkerMessage) => {
+    if (message.kind === 'cancel' || !supervise(message.data)) parentPort?.close();
+  });
 } catch (error) {
-  flush();
   post({ kind: 'failed', message: error instanceof Error ? error.message : String(error) });
 }

@@ -10,24 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunMode } from '../../app/api/contract';
-import { parsePolicy } from '../../app/policy/parse';
 import type { TraceEvent } from '../../app/trace/events';
 import { canRunLinuxIntegration, compileCProgram } from '../../native-bridge/linux/c-test-program';
 import { startSupervisorSession } from './session';
 import type { RunOutcome, SupervisorSessionOptions } from './types';
-
-const ALLOW_NOTHING = `version: 1
-linux:
-  seccomp:
-    default: kill-process
-    rules: []
-`;
-
-function policyFrom(text: string) {
-  const { policy, diagnostics } = parsePolicy(text);
-  if (!policy) throw new Error(`test policy does not parse: ${JSON.stringify(diagnostics)}`);
-  return policy;
-}
+import { ALLOW_NOTHING, policyFrom } from './test-policies';
 
 async function run(
   mode: RunMode,

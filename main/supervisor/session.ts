@@ -2,13 +2,12 @@
  * SupervisorSession: one run of a target under a policy. It spawns the launcher, takes the
  * seccomp listener fd out of it (pidfd_getfd), answers notifications in a worker thread, relays
  * stdout/stderr, and makes sure no process of the run outlives it (a cgroup per run, plus the
- * launcher's process group as a fallback).
+ * launcher's process group as a fallback). The worker loads while the launcher starts; with a
+ * warm pool (warm-pool.ts) the launcher, its cgroup and the worker were started before the run.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import type { ChildProcess } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
-import { Worker } from 'node:worker_threads';
 import type { Duplex } from 'node:stream';
 import { compilePolicy } from '../../app/bpf/compile';
 import { encodeProgram } from '../../app/bpf/encode';
@@ -18,11 +17,11 @@ import { verifyProgram } from '../../app/bpf/verify';
 import { errnoName } from '../../app/linux/errno';
 import { signalName } from '../../app/linux/signals';
 import type { ErrorEvent, ExitEvent, TraceEvent } from '../../app/trace/events';
-import { createRunCgroup, type RunCgroup } from '../../native-bridge/linux/cgroup';
+import type { RunCgroup } from '../../native-bridge/linux/cgroup';
 import { libc } from '../../native-bridge/linux/libc';
 import { findFds, SECCOMP_LISTENER_LINK } from '../../native-bridge/linux/proc';
 import { CONTROL_FD, type LaunchSpec, type LauncherMessage } from '../../native-bridge/launch-spec';
-import { builtEntry } from '../paths';
+import { unpackedEntry } from '../paths';
 import type { RunOutcome, SupervisorSession, SupervisorSessionOptions } from './types';
 import { planLinuxLayers } from '../../app/sandbox/plan';
 import type { LinuxLayerPlan } from '../../app/sandbox/layer-plan';
@@ -32,11 +31,19 @@ import {
   type LauncherInvocation,
 } from '../../native-bridge/namespace-stage';
 import { startEnforceAudit, type EnforceAudit } from './enforce-audit';
+import { spawnLauncher } from './launcher-process';
+import { joinRunCgroup, newRunCgroup, removeWhenEmpty } from './run-cgroup';
+import { NotifyWorkerHandle } from './notify-worker-handle';
 import { decodeSyscallRecords } from './syscall-records';
-import type { NotifyWorkerData, WorkerMessage } from './worker-protocol';
+import type { WarmPool } from './warm-pool';
+import { CONTROL, type NotifyWorkerData, type WorkerMessage } from './worker-protocol';
 
 const FLUSH_MS = 16;
+/** The most events one onEvents call gets. */
+const MAX_BATCH = 4096;
 const REORDER_MS = 60;
+/** How long the worker may hold events while the target is quiet before it is woken to send them. */
+const NUDGE_MS = 25;
 const LISTENER_WAIT_MS = 10_000;
 /** How long a target whose supervisor failed may run on (its notified syscalls fail) before it is killed. */
 const UNSUPERVISED_GRACE_MS = 50;
@@ -79,19 +86,25 @@ class Session implements SupervisorSession {
   private flushTimer: NodeJS.Timeout | undefined;
   private child: ChildProcess | undefined;
   private cgroup: RunCgroup | undefined;
-  private worker: Worker | undefined;
+  private worker: NotifyWorkerHandle | undefined;
+  private nudgeTimer: NodeJS.Timeout | undefined;
+  private lastWorkerBatch = 0;
   private invocation: LauncherInvocation | undefined;
   /** Enforce mode: the kernel's audit records of the run. */
   private audit: EnforceAudit | undefined;
   private listenerFd = -1;
-  private readonly stopFlag = new SharedArrayBuffer(4);
+  private readonly control = new SharedArrayBuffer(CONTROL.slots * 4);
+  private readonly controlView = new Int32Array(this.control);
   private exit: ExitEvent | undefined;
   private denials = 0;
   private failure: string | undefined;
   private finished = false;
   private readonly waits: Promise<unknown>[] = [];
 
-  constructor(private readonly options: SupervisorSessionOptions) {
+  constructor(
+    private readonly options: SupervisorSessionOptions,
+    private readonly warm: WarmPool | undefined,
+  ) {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
     try {
       this.start();
@@ -130,7 +143,11 @@ class Session implements SupervisorSession {
     while (cut > 0 && (sorted[cut - 1]?.t ?? 0) > horizon) cut -= 1;
     this.pending = sorted.slice(cut);
     if (this.pending.length > 0) this.flushTimer = setTimeout(() => this.flush(false), FLUSH_MS);
-    if (cut > 0) this.options.onEvents(sorted.slice(0, cut));
+    // Bounded batches: a consumer may spread one into a call (push(...batch)), and after a busy
+    // moment on this thread everything the worker sent meanwhile is due at once.
+    for (let from = 0; from < cut; from += MAX_BATCH) {
+      this.options.onEvents(sorted.slice(from, Math.min(cut, from + MAX_BATCH)));
+    }
   }
 
   private fail(message: string, layer?: string, errno?: number): void {
@@ -174,9 +191,17 @@ class Session implements SupervisorSession {
       ...(hasLayers(layers) ? { layers } : {}),
     };
 
-    const cgroup = createRunCgroup(
-      `sandbox-studio-${process.pid}-${randomBytes(4).toString('hex')}`,
+    // Namespaces need a stage before the launcher (util-linux unshare): Node cannot unshare a
+    // user namespace, being multi-threaded.
+    this.invocation = launcherInvocation(
+      process.execPath,
+      unpackedEntry('launcher.mjs'),
+      spec.layers,
     );
+    // The worker loads while the launcher starts (or both were started ahead, in the warm pool).
+    if (!enforce) this.prepareWorker();
+    const warmLauncher = this.warm?.takeLauncher(this.invocation);
+    const cgroup = warmLauncher ? warmLauncher.cgroup : newRunCgroup();
     if ('error' in cgroup) {
       // Without a cgroup, the process group still catches everything that does not setsid().
       this.emit([
@@ -191,19 +216,13 @@ class Session implements SupervisorSession {
     } else {
       this.cgroup = cgroup;
     }
-
-    // Namespaces need a stage before the launcher (util-linux unshare): Node cannot unshare a
-    // user namespace, being multi-threaded.
-    this.invocation = launcherInvocation(process.execPath, builtEntry('launcher.mjs'), spec.layers);
-    const child = spawn(this.invocation.file, [...this.invocation.args], {
-      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-      detached: true,
-      // Electron runs the launcher as plain Node; nothing else of the studio's environment leaks.
-      env: { ELECTRON_RUN_AS_NODE: '1' },
-    });
+    const child = warmLauncher?.child ?? spawnLauncher(this.invocation);
     this.child = child;
     if (child.pid === undefined) throw new Error(`cannot start the launcher (${process.execPath})`);
-    this.cgroup?.add(child.pid);
+    // A warm launcher is in its cgroup already; a cold one is moved while it starts up.
+    const placed =
+      this.cgroup && !warmLauncher ? joinRunCgroup(this.cgroup, child.pid) : Promise.resolve();
+    this.waits.push(placed.catch(() => undefined));
     this.relayOutput(child);
     this.waits.push(new Promise((resolve) => child.once('close', resolve)));
     child.once('exit', (code, signal) => this.onLauncherExit(code, signal));
@@ -220,7 +239,17 @@ class Session implements SupervisorSession {
     }
     const control = child.stdio[CONTROL_FD] as Duplex;
     this.readControl(control, deployed, spec, mode);
-    control.write(`${JSON.stringify(spec)}\n`);
+    // The spec goes out once the launcher is in the run's cgroup: only then may the target start.
+    placed.then(
+      () => {
+        if (!this.finished && !this.exit) control.write(`${JSON.stringify(spec)}\n`);
+      },
+      (error: unknown) => {
+        const reason = error instanceof Error ? error.message : String(error);
+        this.fail(`cannot move the launcher into the run's cgroup: ${reason}`, 'cleanup');
+        this.killAll();
+      },
+    );
   }
 
   private relayOutput(child: ChildProcess): void {
@@ -326,7 +355,7 @@ class Session implements SupervisorSession {
         launcherPid: pid,
         targetPath: spec.path,
         targetArgv: spec.argv,
-        stopFlag: this.stopFlag,
+        control: this.control,
         ...(this.options.faultInjection ? { faultInjection: this.options.faultInjection } : {}),
       });
     };
@@ -349,27 +378,44 @@ class Session implements SupervisorSession {
     ]);
   }
 
-  private startWorker(workerData: NotifyWorkerData): void {
-    const worker = new Worker(builtEntry('notify-worker.mjs'), { workerData });
+  /** The notification worker of this run, loading until `startWorker` hands it the listener. */
+  private prepareWorker(): void {
+    const worker = this.warm?.takeWorker() ?? new NotifyWorkerHandle();
     this.worker = worker;
-    this.waits.push(
-      new Promise<void>((resolve) => {
-        worker.on('message', (message: WorkerMessage) => {
-          if (message.kind === 'events') {
-            this.emit(message.events);
-            if (message.records) this.emit(decodeSyscallRecords(message.records));
-          } else if (message.kind === 'failed') {
-            this.supervisorFailed(`supervisor: ${message.message}`);
-          } else if (message.kind === 'warning') {
-            this.warn({ layer: 'supervisor', message: message.message });
-          }
-        });
-        worker.once('error', (error) => {
-          this.supervisorFailed(`supervisor worker crashed: ${error.message}`);
-        });
-        worker.once('exit', () => resolve());
-      }),
-    );
+    worker.listen({
+      message: (message) => this.onWorkerMessage(message),
+      crashed: (error) => this.supervisorFailed(`supervisor worker crashed: ${error.message}`),
+    });
+  }
+
+  private onWorkerMessage(message: Exclude<WorkerMessage, { kind: 'ready' }>): void {
+    if (message.kind === 'events') {
+      this.lastWorkerBatch = performance.now();
+      this.emit(message.events);
+      if (message.records) this.emit(decodeSyscallRecords(message.records));
+      // Room for the worker to send another batch.
+      Atomics.add(this.controlView, CONTROL.taken, 1);
+      Atomics.notify(this.controlView, CONTROL.taken);
+    } else if (message.kind === 'failed') {
+      this.supervisorFailed(`supervisor: ${message.message}`);
+    } else if (message.kind === 'warning') {
+      this.warn({ layer: 'supervisor', message: message.message });
+    }
+  }
+
+  private startWorker(workerData: NotifyWorkerData): void {
+    const worker = this.worker;
+    if (!worker) return;
+    worker.start(workerData);
+    this.waits.push(worker.runDone);
+    // The worker blocks in RECV between notifications: when the target goes quiet, what it holds
+    // would wait for the next notification, so it is woken to send it.
+    this.lastWorkerBatch = performance.now();
+    this.nudgeTimer = setInterval(() => {
+      if (performance.now() - this.lastWorkerBatch >= NUDGE_MS) worker.nudge();
+    }, NUDGE_MS);
+    this.nudgeTimer.unref();
+    void worker.runDone.then(() => clearInterval(this.nudgeTimer));
   }
 
   /**
@@ -423,16 +469,16 @@ class Session implements SupervisorSession {
   private async finish(): Promise<void> {
     if (this.finished) return;
     this.finished = true;
-    // The worker sees POLLHUP once every filtered task is gone; stop it anyway if it lingers.
-    const stopLater = setTimeout(() => Atomics.store(new Int32Array(this.stopFlag), 0, 1), 2000);
+    // The worker's RECV returns once every filtered task is gone; stop it anyway if it lingers.
+    const stopLater = setTimeout(() => this.worker?.stop(), 2000);
     await Promise.all(this.waits);
     clearTimeout(stopLater);
+    await this.releaseWorker();
     await this.audit?.stop(
       this.exit !== undefined && (this.exit.code !== 0 || this.exit.signal !== null),
     );
     this.closeListener();
-    await this.waitForCgroupEmpty();
-    this.cgroup?.remove();
+    if (this.cgroup) await removeWhenEmpty(this.cgroup);
     if (this.exit) this.emit([this.exit]);
     this.flush(true);
     this.resolveDone({
@@ -442,20 +488,32 @@ class Session implements SupervisorSession {
     });
   }
 
-  private async waitForCgroupEmpty(): Promise<void> {
-    for (let i = 0; i < 200 && this.cgroup?.populated(); i++) {
-      this.cgroup.killAll();
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+  /**
+   * After the run: a worker that can serve again goes back to the warm pool (its compiled code
+   * stays warm); any other ends, and is waited for (it holds descriptors of its own).
+   */
+  private async releaseWorker(): Promise<void> {
+    const worker = this.worker;
+    if (!worker) return;
+    if (this.warm && worker.available) return this.warm.giveBack(worker);
+    worker.cancel();
+    await worker.exited;
   }
 
   async stop(): Promise<RunOutcome> {
     this.killAll();
-    Atomics.store(new Int32Array(this.stopFlag), 0, 1);
+    this.worker?.stop();
     return this.done;
   }
 }
 
-export function startSupervisorSession(options: SupervisorSessionOptions): SupervisorSession {
-  return new Session(options);
+/**
+ * Starts one run. With `warm`, the run takes its launcher and worker from the pool when it can
+ * (the studio keeps one of each ready between runs).
+ */
+export function startSupervisorSession(
+  options: SupervisorSessionOptions,
+  warm?: WarmPool,
+): SupervisorSession {
+  return new Session(options, warm);
 }

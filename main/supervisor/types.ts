@@ -8,7 +8,7 @@ export interface SupervisorSessionOptions {
   readonly policy: Policy;
   /** Overrides `policy.target.command` (the CLI's `-- CMD ARGS...`). */
   readonly command?: readonly string[];
-  /** Called with batches of events (never one call per event), in order. */
+  /** Called with batches of events (never one call per event, at most 4,096 per call), in order. */
   readonly onEvents: (batch: readonly TraceEvent[]) => void;
   /** Tests only: make the supervisor fail on purpose, to prove that the target never hangs. */
   readonly faultInjection?: FaultInjection;
