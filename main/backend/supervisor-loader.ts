@@ -1,4 +1,5 @@
 import type { SupervisorSession, SupervisorSessionOptions } from '../supervisor/types';
+import type { WarmPool } from '../supervisor/warm-pool';
 
 export type StartSession = (options: SupervisorSessionOptions) => SupervisorSession;
 
@@ -24,16 +25,16 @@ export interface WarmSupervisor {
  * (≈ 170 ms here) off the run. The pool is refilled when a run ends, not while one runs.
  */
 export function createWarmSupervisor(): WarmSupervisor {
-  let pool: import('../supervisor/warm-pool').WarmPool | undefined;
+  let pool: WarmPool | undefined;
   let disposed = false;
   return {
     load: async () => {
-      const [{ startSupervisorSession }, { WarmPool }] = await Promise.all([
+      const [{ startSupervisorSession }, warmPool] = await Promise.all([
         import('../supervisor/session'),
         import('../supervisor/warm-pool'),
       ]);
       if (disposed) throw new Error('this connection is closing');
-      const warm = (pool ??= new WarmPool());
+      const warm = (pool ??= new warmPool.WarmPool());
       return (options) => {
         const session = startSupervisorSession(options, warm);
         void session.done.finally(() => warm.fill());
