@@ -3,7 +3,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEB_MAX_MESSAGE_BYTES } from '../app/api/contract';
 import { chromiumAvailable, launchChromium, root, startWebStudio, type WebStudio } from './helpers';
@@ -53,6 +53,22 @@ async function newPage(browser: Browser): Promise<Page> {
   });
   await page.emulateMedia({ colorScheme: 'dark', reducedMotion: 'reduce' });
   return page;
+}
+
+/** A new page on the studio, once its editor shows the starter policy. */
+async function openStudio(browser: Browser, url: string): Promise<Page> {
+  const page = await newPage(browser);
+  await page.goto(url);
+  await expect.poll(() => editorText(page), { timeout: 15_000 }).toContain('version: 1');
+  return page;
+}
+
+/** The Import policy dialog, opened through the command palette. */
+async function openImportDialog(page: Page): Promise<Locator> {
+  await page.keyboard.press('Control+Shift+P');
+  await page.keyboard.type('import policy');
+  await page.keyboard.press('Enter');
+  return page.getByRole('dialog', { name: 'Import policy' });
 }
 
 const enabled = process.platform === 'linux' && chromiumAvailable();
@@ -151,9 +167,7 @@ describe.runIf(enabled)('import and export in web mode (Chromium)', () => {
   });
 
   it('is unavailable with a reason while the policy has errors', async () => {
-    const page = await newPage(browser);
-    await page.goto(studio.url);
-    await expect.poll(() => editorText(page), { timeout: 15_000 }).toContain('version: 1');
+    const page = await openStudio(browser, studio.url);
     await page.locator('.monaco-editor .view-lines').click();
     await page.keyboard.press('Control+End');
     await page.keyboard.type('\nbogus: [');
@@ -166,15 +180,10 @@ describe.runIf(enabled)('import and export in web mode (Chromium)', () => {
   });
 
   it("imports Docker's default profile from a file and opens it as a policy", async () => {
-    const page = await newPage(browser);
-    await page.goto(studio.url);
-    await expect.poll(() => editorText(page), { timeout: 15_000 }).toContain('version: 1');
+    const page = await openStudio(browser, studio.url);
 
     // Through the command palette.
-    await page.keyboard.press('Control+Shift+P');
-    await page.keyboard.type('import policy');
-    await page.keyboard.press('Enter');
-    const dialog = page.getByRole('dialog', { name: 'Import policy' });
+    const dialog = await openImportDialog(page);
     await expect.poll(() => dialog.count()).toBe(1);
 
     // Pasted text that is not a profile: an error at its line and column.
@@ -254,13 +263,8 @@ describe.runIf(enabled)('import and export in web mode (Chromium)', () => {
   });
 
   it('imports OCI for the chosen capabilities and kernel', async () => {
-    const page = await newPage(browser);
-    await page.goto(studio.url);
-    await expect.poll(() => editorText(page), { timeout: 15_000 }).toContain('version: 1');
-    await page.keyboard.press('Control+Shift+P');
-    await page.keyboard.type('import policy');
-    await page.keyboard.press('Enter');
-    const dialog = page.getByRole('dialog', { name: 'Import policy' });
+    const page = await openStudio(browser, studio.url);
+    const dialog = await openImportDialog(page);
     await dialog.locator('input[type="radio"][value="oci"]').check();
     await dialog
       .locator('input[type="file"]')
@@ -292,13 +296,8 @@ describe.runIf(enabled)('import and export in web mode (Chromium)', () => {
   });
 
   it.runIf(straceAvailable)('opens a real strace log as a trace in the event table', async () => {
-    const page = await newPage(browser);
-    await page.goto(studio.url);
-    await expect.poll(() => editorText(page), { timeout: 15_000 }).toContain('version: 1');
-    await page.keyboard.press('Control+Shift+P');
-    await page.keyboard.type('import policy');
-    await page.keyboard.press('Enter');
-    const dialog = page.getByRole('dialog', { name: 'Import policy' });
+    const page = await openStudio(browser, studio.url);
+    const dialog = await openImportDialog(page);
     await dialog.locator('input[type="radio"][value="strace"]').check();
 
     // A malformed log: the error at its line, and nothing to open.
@@ -340,13 +339,8 @@ describe.runIf(enabled)('import and export in web mode (Chromium)', () => {
     'opens an strace -y log of many megabytes as a trace, its paths in the event table',
     async () => {
       expect(statSync(bigLogPath).size).toBeGreaterThan(WEB_MAX_MESSAGE_BYTES);
-      const page = await newPage(browser);
-      await page.goto(studio.url);
-      await expect.poll(() => editorText(page), { timeout: 15_000 }).toContain('version: 1');
-      await page.keyboard.press('Control+Shift+P');
-      await page.keyboard.type('import policy');
-      await page.keyboard.press('Enter');
-      const dialog = page.getByRole('dialog', { name: 'Import policy' });
+      const page = await openStudio(browser, studio.url);
+      const dialog = await openImportDialog(page);
       await dialog.locator('input[type="radio"][value="strace"]').check();
       await dialog.locator('input[type="file"]').setInputFiles(bigLogPath);
       await expect
